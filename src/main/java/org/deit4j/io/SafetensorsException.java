@@ -3,8 +3,8 @@ package org.deit4j.io;
 import java.io.IOException;
 
 /**
- * The one error type for a malformed weight file: a safetensors file that violates the format, or a
- * {@code .pth} archive that is structurally broken. The message names the file and the problem.
+ * The one error type for a malformed safetensors file (bad header, bad layout, non-finite values
+ * when they are required finite). The message names the file and the problem.
  */
 public class SafetensorsException extends IOException {
   private static final long serialVersionUID = 1L;
