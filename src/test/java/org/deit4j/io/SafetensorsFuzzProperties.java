@@ -15,6 +15,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random mutations and truncations of a valid safetensors file either read cleanly or fail with
@@ -130,8 +131,9 @@ class SafetensorsFuzzProperties {
       try {
         Safetensors.read(tmp, ReadOptions.defaults().withRequireFinite(true));
         Safetensors.read(tmp);
+        Statistics.collect("read");
       } catch (SafetensorsException expected) {
-        // clean rejection
+        Statistics.collect("rejected"); // clean rejection
       } catch (Throwable t) {
         fail(what + ": " + t, t);
       }
