@@ -20,6 +20,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -83,25 +84,29 @@ class TorchPickleFuzzProperties {
     return edit.list().ofMinSize(1).ofMaxSize(3);
   }
 
-  @Property(tries = 500, seed = "777")
+  @Property(tries = 300, seed = "777")
   void mutatedCheckpointFilesFailCleanly(
       @ForAll("fileEdits") List<SafetensorsFuzzProperties.Edit> edits) throws IOException {
     byte[] bytes = SafetensorsFuzzProperties.apply(BENIGN, edits);
-    Path tmp = Files.createTempFile("deit4j-fuzz", ".pth");
+    Path tmp = SCRATCH.file();
+    Files.write(tmp, bytes);
     try {
-      Files.write(tmp, bytes);
-      try {
-        TorchPickle.read(tmp);
-        Statistics.collect("read");
-      } catch (IOException expected) {
-        // clean rejection (PthException, UnsafePickleException, ...)
-        Statistics.collect(expected.getClass().getSimpleName());
-      } catch (Throwable t) {
-        fail(edits + ": " + t, t);
-      }
-    } finally {
-      Files.delete(tmp);
+      TorchPickle.read(tmp);
+      Statistics.collect("read");
+    } catch (IOException expected) {
+      // clean rejection (PthException, UnsafePickleException, ...)
+      Statistics.collect(expected.getClass().getSimpleName());
+    } catch (Throwable t) {
+      fail(edits + ": " + t, t);
     }
+  }
+
+  static final SafetensorsFuzzProperties.Scratch SCRATCH =
+      new SafetensorsFuzzProperties.Scratch(".pth");
+
+  @AfterContainer
+  static void deleteScratch() throws IOException {
+    SCRATCH.delete();
   }
 
   @Property(tries = 1000, seed = "778")
