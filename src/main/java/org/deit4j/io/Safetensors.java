@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -139,6 +141,7 @@ public final class Safetensors {
     Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
     boolean done = false;
     try {
+      keepPermissions(tmp, abs);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         len.putLong(0, header.length);
@@ -444,6 +447,22 @@ public final class Safetensors {
   private static void writeFully(FileChannel ch, ByteBuffer src) throws IOException {
     while (src.hasRemaining()) {
       ch.write(src);
+    }
+  }
+
+  /**
+   * Temporary files are created owner-only; give the result the permissions the replaced file had,
+   * or the usual rw-r--r-- for a new one (POSIX file systems only).
+   */
+  private static void keepPermissions(Path tmp, Path target) throws IOException {
+    try {
+      Set<PosixFilePermission> perms =
+          Files.exists(target)
+              ? Files.getPosixFilePermissions(target)
+              : PosixFilePermissions.fromString("rw-r--r--");
+      Files.setPosixFilePermissions(tmp, perms);
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep the platform default
     }
   }
 

@@ -68,6 +68,10 @@ class SafetensorsTest {
     byte[] raw = Files.readAllBytes(p);
     long n = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     assertEquals(0, n % 8, "header padded to a multiple of 8");
+    assertEquals(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"),
+        Files.getPosixFilePermissions(p),
+        "not the owner-only mode of the temporary file");
     // no temporary file left behind by the atomic write
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(1, s.count());
