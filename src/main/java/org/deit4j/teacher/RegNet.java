@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.deit4j.engine.Engine;
 import org.deit4j.io.HostTensor;
 
 /**
@@ -25,7 +24,6 @@ public final class RegNet extends Module implements LogitsModel {
 
   /** Builds the model with timm's initialisation ({@code zero_init_last=True}). */
   public RegNet(RegNetConfig config) {
-    Engine.init();
     this.config = config;
     stem =
         register_module(

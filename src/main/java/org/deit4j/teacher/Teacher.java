@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.deit4j.engine.Engine;
 import org.deit4j.io.HostTensor;
 
 /**
@@ -60,6 +61,7 @@ public final class Teacher implements LogitsModel {
    * @throws IllegalArgumentException if the weights do not fit the config exactly
    */
   public static Teacher regNet(RegNetConfig config, Map<String, HostTensor> weights) {
+    Engine.init(); // before the first libtorch class is initialised
     RegNet model = new RegNet(config);
     model.loadStateDict(weights, true);
     return of(model);
