@@ -1,5 +1,7 @@
 package org.deit4j.teacher;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,6 +10,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.deit4j.engine.Engine;
 import org.deit4j.io.HostTensor;
+import org.deit4j.io.WeightFiles;
 
 /**
  * The frozen CNN teacher of DeiT's distillation (Touvron et al. 2021, section 4): it only ever
@@ -65,6 +68,15 @@ public final class Teacher implements LogitsModel {
     RegNet model = new RegNet(config);
     model.loadStateDict(weights, true);
     return of(model);
+  }
+
+  /**
+   * Like {@link #regNet(RegNetConfig, Map)} with the weights read from a safetensors file or a
+   * {@code torch.save} checkpoint (e.g. DeiT's {@code regnety_160-a5fe301d.pth}, whose state dict
+   * sits under {@code "model"}; see {@link WeightFiles#read(Path)}).
+   */
+  public static Teacher regNet(RegNetConfig config, Path weights) throws IOException {
+    return regNet(config, WeightFiles.read(weights));
   }
 
   /** Teacher logits (B, K) for images (B, C, H, W); never tracked by autograd. */

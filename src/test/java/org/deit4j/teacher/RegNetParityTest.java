@@ -29,8 +29,8 @@ class RegNetParityTest {
   @BeforeAll
   static void load() throws IOException {
     Engine.init();
-    weights = TestSafetensors.readResource("regnety_002_c10_perturbed.safetensors");
-    outputs = TestSafetensors.readResource("regnety_002_c10_perturbed_outputs.safetensors");
+    weights = Fixtures.safetensors("regnety_002_c10_perturbed.safetensors");
+    outputs = Fixtures.safetensors("regnety_002_c10_perturbed_outputs.safetensors");
   }
 
   private static RegNet model(int stemStride) {
@@ -53,7 +53,7 @@ class RegNetParityTest {
 
   private void run(int stemStride, String input, String prefix) throws IOException {
     RegNet m = model(stemStride);
-    Tensor x = Tensors.toTorch(TestSafetensors.readResource(input).get("input"));
+    Tensor x = Tensors.toTorch(Fixtures.safetensors(input).get("input"));
     try (NoGradGuard g = new NoGradGuard()) {
       List<Tensor> stages = m.forwardStages(x);
       for (int i = 0; i < stages.size(); i++) {

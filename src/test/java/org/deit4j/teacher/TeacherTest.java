@@ -25,13 +25,11 @@ class TeacherTest {
 
   @Test
   void frozenEvalTeacherGivesTimmLogitsEvenAfterTrainTrue() throws IOException {
-    Map<String, HostTensor> w =
-        TestSafetensors.readResource("regnety_002_c10_perturbed.safetensors");
+    Map<String, HostTensor> w = Fixtures.safetensors("regnety_002_c10_perturbed.safetensors");
     Map<String, HostTensor> out =
-        TestSafetensors.readResource("regnety_002_c10_perturbed_outputs.safetensors");
-    Tensor x = Tensors.toTorch(TestSafetensors.readResource("input_28.safetensors").get("input"));
-    RegNetConfig cfg =
-        RegNetConfig.preset("regnety_004").withStemStride(1).withNumClasses(10); // wrong arch
+        Fixtures.safetensors("regnety_002_c10_perturbed_outputs.safetensors");
+    Tensor x = Tensors.toTorch(Fixtures.safetensors("input_28.safetensors").get("input"));
+    RegNetConfig cfg = RegNetConfig.preset("regnety_002").withStemStride(1); // 1000 classes
     assertThrows(IllegalArgumentException.class, () -> Teacher.regNet(cfg, w));
 
     Teacher t =
@@ -53,6 +51,18 @@ class TeacherTest {
     assertTrue(err <= 1e-5, "max abs error " + err);
     Tensor after = Tensors.toTorch(m.stateDict().get("s2.b1.conv1.bn.running_mean"));
     assertEquals(0.0, Tensors.maxAbsDiff(before, after));
+  }
+
+  @Test
+  void teacherFromSafetensorsFile() throws IOException {
+    Teacher t =
+        Teacher.regNet(
+            RegNetConfig.preset("regnety_002").withNumClasses(10),
+            Fixtures.path("regnety_002_c10_perturbed.safetensors"));
+    RegNet m = (RegNet) t.module().orElseThrow();
+    assertEquals(
+        Fixtures.safetensors("regnety_002_c10_perturbed.safetensors").get("head.fc.weight"),
+        m.stateDict().get("head.fc.weight"));
   }
 
   @Test
