@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.StringSharedModuleDict;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
@@ -138,17 +137,21 @@ public final class ModuleState {
       }
       throw new IllegalArgumentException(msg.toString());
     }
-    try (NoGradGuard g = new NoGradGuard()) {
-      for (Map.Entry<String, Tensor> e : own.entrySet()) {
-        HostTensor src = sd.get(e.getKey());
-        if (src != null) {
-          // The scope frees each temporary source tensor at once (checkpoints can be ~0.5 GB).
-          try (PointerScope scope = new PointerScope()) {
-            e.getValue().copy_(Tensors.toTorch(src));
+    NoGrad.run(
+        () -> {
+          for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            HostTensor src = sd.get(e.getKey());
+            if (src != null) {
+              // The scope frees each temporary source tensor at once (checkpoints can be ~0.5 GB).
+              PointerScope scope = new PointerScope();
+              try {
+                e.getValue().copy_(Tensors.toTorch(src));
+              } finally {
+                scope.close();
+              }
+            }
           }
-        }
-      }
-    }
+        });
     return new LoadReport(missing, unexpected);
   }
 

@@ -3,7 +3,6 @@ package org.deit4j.teacher;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.LinearImpl;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -18,24 +17,21 @@ final class RegNetInit {
   /** Conv: weight ~ N(0, sqrt(2 / fan_out)) with fan_out = k*k*out // groups; bias 0. */
   static void convFanOut(Tensor weight, int kernel, int out, int groups) {
     int fanOut = kernel * kernel * out / groups;
-    try (NoGradGuard g = new NoGradGuard()) {
-      weight.normal_(0.0, Math.sqrt(2.0 / fanOut), new GeneratorOptional());
-    }
+    NoGrad.run(() -> weight.normal_(0.0, Math.sqrt(2.0 / fanOut), new GeneratorOptional()));
   }
 
   /** Conv bias (SE 1x1 convs): 0. */
   static void zero(Tensor t) {
-    try (NoGradGuard g = new NoGradGuard()) {
-      t.zero_();
-    }
+    NoGrad.run(t::zero_);
   }
 
   /** BatchNorm: weight 1, bias 0, fresh running statistics (nn.BatchNorm2d defaults). */
   static void bnDefaults(BatchNorm2dImpl bn) {
-    try (NoGradGuard g = new NoGradGuard()) {
-      bn.weight().fill_(new Scalar(1.0));
-      bn.bias().zero_();
-    }
+    NoGrad.run(
+        () -> {
+          bn.weight().fill_(new Scalar(1.0));
+          bn.bias().zero_();
+        });
     bn.reset_running_stats();
   }
 
@@ -46,9 +42,10 @@ final class RegNetInit {
 
   /** Linear: weight ~ N(0, 0.01), bias 0. */
   static void linear(LinearImpl fc) {
-    try (NoGradGuard g = new NoGradGuard()) {
-      fc.weight().normal_(0.0, 0.01, new GeneratorOptional());
-      fc.bias().zero_();
-    }
+    NoGrad.run(
+        () -> {
+          fc.weight().normal_(0.0, 0.01, new GeneratorOptional());
+          fc.bias().zero_();
+        });
   }
 }

@@ -87,9 +87,7 @@ public final class Teacher implements LogitsModel {
       // forward.
       module.eval();
     }
-    try (NoGradGuard g = new NoGradGuard()) {
-      return forward.logits(images);
-    }
+    return NoGrad.get(() -> forward.logits(images));
   }
 
   /** The wrapped module, if the teacher was built from one. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.deit4j.engine.Engine;
 import org.deit4j.engine.Tensors;
@@ -54,16 +53,17 @@ class RegNetParityTest {
   private void run(int stemStride, String input, String prefix) throws IOException {
     RegNet m = model(stemStride);
     Tensor x = Tensors.toTorch(Fixtures.safetensors(input).get("input"));
-    try (NoGradGuard g = new NoGradGuard()) {
-      List<Tensor> stages = m.forwardStages(x);
-      for (int i = 0; i < stages.size(); i++) {
-        String key = prefix + "s" + (i + 1);
-        check(key + " (stem " + stemStride + ")", stages.get(i), key, STAGE_ATOL);
-      }
-      Tensor logits = m.forwardHead(stages.get(stages.size() - 1));
-      check(prefix + "logits vs fp32", logits, prefix + "logits", LOGITS_ATOL);
-      check(prefix + "logits vs f64", logits, prefix + "logits_f64", LOGITS_ATOL);
-    }
+    NoGrad.run(
+        () -> {
+          List<Tensor> stages = m.forwardStages(x);
+          for (int i = 0; i < stages.size(); i++) {
+            String key = prefix + "s" + (i + 1);
+            check(key + " (stem " + stemStride + ")", stages.get(i), key, STAGE_ATOL);
+          }
+          Tensor logits = m.forwardHead(stages.get(stages.size() - 1));
+          check(prefix + "logits vs fp32", logits, prefix + "logits", LOGITS_ATOL);
+          check(prefix + "logits vs f64", logits, prefix + "logits_f64", LOGITS_ATOL);
+        });
   }
 
   @Test
