@@ -33,19 +33,24 @@ public final class Tensors {
   }
 
   /**
-   * File dtype for a libtorch scalar type.
-   *
-   * <p>Matched by {@code value}, never by identity or {@code switch}: enums returned from native
-   * calls (e.g. {@code tensor.scalar_type()}) are fresh objects whose {@code ordinal()} is 0 and
-   * {@code name()} null, so {@code ==} and enum switches silently pick the wrong constant.
+   * File dtype for a libtorch scalar type. JavaCPP materialises enums returned from native code as
+   * fresh instances (right {@code value}, ordinal 0), so {@code ==} and {@code switch} need {@link
+   * ScalarType#intern()} first.
    */
   public static DType dtype(ScalarType s) {
-    for (DType d : DType.values()) {
-      if (scalarType(d).value == s.value) {
-        return d;
-      }
-    }
-    throw new IllegalArgumentException("unsupported scalar type " + s);
+    return switch (s.intern()) {
+      case Double -> DType.F64;
+      case Float -> DType.F32;
+      case Half -> DType.F16;
+      case BFloat16 -> DType.BF16;
+      case Long -> DType.I64;
+      case Int -> DType.I32;
+      case Short -> DType.I16;
+      case Char -> DType.I8;
+      case Byte -> DType.U8;
+      case Bool -> DType.BOOL;
+      default -> throw new IllegalArgumentException("unsupported scalar type " + s);
+    };
   }
 
   /** True when two scalar types are the same (safe for enums returned by native calls). */
