@@ -32,9 +32,13 @@ public final class Tensors {
     };
   }
 
-  /** File dtype for a libtorch scalar type. */
+  /**
+   * File dtype for a libtorch scalar type. JavaCPP materialises enums returned from native code as
+   * fresh instances (right {@code value}, ordinal 0), so {@code ==} and {@code switch} need {@link
+   * ScalarType#intern()} first.
+   */
   public static DType dtype(ScalarType s) {
-    return switch (s) {
+    return switch (s.intern()) {
       case Double -> DType.F64;
       case Float -> DType.F32;
       case Half -> DType.F16;
