@@ -96,6 +96,8 @@ public record CosineSchedule(
     if (t >= tInitial) {
       return lrMin;
     }
+    // Same operation order as timm; Math.cos reproduced CPython's (glibc) values bit-for-bit on the
+    // fixtures, StrictMath.cos (fdlibm) differs by 1 ulp (6e-16 relative).
     return lrMin + 0.5 * (lr - lrMin) * (1 + Math.cos(Math.PI * (double) t / tInitial));
   }
 
