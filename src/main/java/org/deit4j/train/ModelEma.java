@@ -21,10 +21,12 @@ import org.deit4j.io.HostTensor;
  *       every state entry {@code ema = ema * decay + (1 - decay) * model}, in the entry's dtype;
  *       for integer buffers ({@code num_batches_tracked}) the float result is truncated back, so
  *       with decay near 1 they stay at their initial value.
- *   <li>{@link Version#V3} ({@code ModelEmaV3}): floating entries {@code ema.lerp_(model, 1 -
- *       decay)}, integer entries copied; {@link #update(Module, long)} uses timm's {@code
- *       get_decay(step)} (decay 0, i.e. a plain copy, while {@code step - updateAfterStep - 1 <=
- *       0}; optional warmup {@code 1 - (1 + step/gamma)^-power} clamped to [minDecay, decay]).
+ *   <li>{@link Version#V3} ({@code ModelEmaV3}): floating entries {@code ema *= decay; ema += (1 -
+ *       decay) * model} (timm's foreach fallback, what the torch 1.13 reference ran; on newer torch
+ *       timm calls {@code lerp_}, equal within 1 ulp), integer entries copied; {@link
+ *       #update(Module, long)} uses timm's {@code get_decay(step)} (decay 0, i.e. a plain copy,
+ *       while {@code step - updateAfterStep - 1 <= 0}; optional warmup {@code 1 - (1 +
+ *       step/gamma)^-power} clamped to [minDecay, decay]).
  * </ul>
  *
  * <p>The EMA keeps its own tensors (a deep copy of the model's state at construction), keyed by the
@@ -152,7 +154,10 @@ public final class ModelEma implements AutoCloseable {
           // products are float32 (type promotion) and copy_ truncates back to int.
           ev.copy_(ev.mul(new Scalar(decay)).add(mv.mul(new Scalar(1.0 - decay))));
         } else if (ev.is_floating_point()) {
-          ev.lerp_(mv, new Scalar(1.0 - decay));
+          // timm V3 on torch without _foreach_lerp_ (the reference, torch 1.13): _foreach_mul_
+          // then _foreach_add_(alpha=1-decay). On torch >= 2 timm calls lerp_, which agrees to
+          // within 1 ulp; this form reproduces the reference values.
+          ev.mul_(new Scalar(decay)).add_(mv, new Scalar(1.0 - decay));
         } else {
           ev.copy_(mv);
         }
