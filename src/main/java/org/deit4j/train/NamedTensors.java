@@ -48,7 +48,8 @@ public final class NamedTensors {
     StringTensorDictItemVector items = dict.items();
     for (long i = 0; i < items.size(); i++) {
       StringTensorDictItem item = items.get(i);
-      out.put(item.key().getString(), item.value());
+      // value() is a reference into the dict, which dies with it: copy the handle (shares storage).
+      out.put(item.key().getString(), new Tensor(item.value()));
     }
     return out;
   }
