@@ -25,6 +25,8 @@ import org.deit4j.train.Losses;
  * <p>Note the soft term divides by {@code B*K} (numel), not by B, exactly as deit does; with {@code
  * tau = 1} this makes it K times smaller than a batch-mean KL.
  */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 public final class DistillationLoss {
   private final Criterion base;
   private final DistillationType type;

@@ -38,6 +38,8 @@ import org.deit4j.io.HostTensor;
  * <p>The optimizer retains the parameter handles and its state tensors; {@link #close()} releases
  * them.
  */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 public final class AdamW implements AutoCloseable {
   private static final String STATE = "state.";
   private static final String GROUPS = "param_groups.";

@@ -32,6 +32,8 @@ import org.deit4j.io.HostTensor;
  * <p>The EMA keeps its own tensors (a deep copy of the model's state at construction), keyed by the
  * model's parameter/buffer names; use {@link #copyTo(Module)} to evaluate with them.
  */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 public final class ModelEma implements AutoCloseable {
   /** Which timm EMA class to reproduce. */
   public enum Version {

@@ -19,6 +19,8 @@ import org.bytedeco.pytorch.global.torch;
  * deit's optimizer set-up (timm {@code create_optimizer} with {@code --opt adamw}, {@code
  * --weight-decay 0.05}) and gradient clipping.
  */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 public final class Optimizers {
   /** timm {@code VisionTransformer.no_weight_decay()}: exact parameter names exempt from decay. */
   public static final Set<String> VIT_NO_WEIGHT_DECAY =

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** deit losses.py semantics against distillation.json (cross-checked there with deit itself). */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class DistillationLossTest {
   private static final double REL = 1e-6;
   private static JsonNode fx;

@@ -17,6 +17,8 @@ import org.deit4j.train.Optimizers;
 import org.junit.jupiter.api.Test;
 
 /** A few DeiT-style steps on a tiny two-head student: the distillation objective goes down. */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class DistillationTrainingTest {
   /** Features -> (class head, distillation head), like DeiT's two tokens. */
   static final class TwoHeadStudent extends Module {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** AdamW against adamw.json (torch.optim.AdamW, torch 1.13, fp32). */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class AdamWTest {
   private static final double ABS = 2e-7;
   private static JsonNode fx;

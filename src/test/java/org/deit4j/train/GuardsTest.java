@@ -11,6 +11,8 @@ import org.deit4j.engine.Engine;
 import org.deit4j.engine.Tensors;
 import org.junit.jupiter.api.Test;
 
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class GuardsTest {
   @Test
   void detectsNonFiniteLosses() {

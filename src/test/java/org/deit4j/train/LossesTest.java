@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Losses against losses.json / label_smoothing_targets.json (timm 1.0, torch 1.13). */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class LossesTest {
   private static final double REL = 1e-6;
   private static JsonNode fx;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** timm ModelEma (V1, deit) and ModelEmaV3 against ema.json. */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class ModelEmaTest {
   private static final double ABS = 1e-7;
   private static final String V1 = "ModelEma (V1, used by deit main.py)";

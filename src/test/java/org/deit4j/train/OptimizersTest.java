@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** deit/timm parameter groups and torch clip_grad_norm_. */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
 class OptimizersTest {
   @BeforeAll
   static void init() {
