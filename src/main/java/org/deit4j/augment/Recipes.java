@@ -116,7 +116,9 @@ public final class Recipes {
     // Resizes outside the random train crop use one filter; 'random' falls back to bicubic.
     Interpolation single = filters.length == 1 ? filters[0] : Interpolation.BICUBIC;
     List<ImageTransform> steps = new ArrayList<>();
-    RandomErasing erasing = r.reprob() > 0 ? new RandomErasing(r.reprob(), r.remode()) : null;
+    boolean train = r.name().equals("deit") || r.name().equals("deit3");
+    RandomErasing erasing =
+        train && r.reprob() > 0 ? new RandomErasing(r.reprob(), r.remode()) : null;
     switch (r.name()) {
       case "deit" -> {
         if (size <= 32) {
