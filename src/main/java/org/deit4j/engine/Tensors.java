@@ -34,7 +34,7 @@ public final class Tensors {
 
   /** File dtype for a libtorch scalar type. */
   public static DType dtype(ScalarType s) {
-    return switch (s) {
+    return switch (canonical(s)) {
       case Double -> DType.F64;
       case Float -> DType.F32;
       case Half -> DType.F16;
@@ -73,6 +73,21 @@ public final class Tensors {
       out.flip();
     }
     return new HostTensor(dtype(c.scalar_type()), c.shape(), out);
+  }
+
+  /**
+   * The enum constant for a scalar type returned by native code. JavaCPP materialises enums coming
+   * back from C++ (e.g. {@code Tensor.scalar_type()}) as fresh objects that carry only {@code
+   * value} (ordinal 0, name null), so {@code switch} and {@code ==} on them are wrong (every type
+   * looked like Byte); map them back through {@code value}.
+   */
+  public static ScalarType canonical(ScalarType s) {
+    for (ScalarType c : ScalarType.values()) {
+      if (c.value == s.value) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("unknown scalar type value " + s.value);
   }
 
   /** A float32 tensor holding a copy of {@code values} with the given shape. */
