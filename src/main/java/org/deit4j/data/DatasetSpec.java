@@ -60,6 +60,12 @@ public record DatasetSpec(Kind kind, Path path, String split, Map<String, String
             "unknown dataset option '" + k + "' (known: perClass, names, allowEmpty)");
       }
     }
+    // Validate values now so a bad spec fails at parse time, not after a long scan.
+    if (options.containsKey("perClass")) {
+      positiveInt("perClass", options.get("perClass"));
+    }
+    namesOption(options.get("names"));
+    allowEmptyOption(options.get("allowEmpty"));
   }
 
   /**
@@ -169,7 +175,10 @@ public record DatasetSpec(Kind kind, Path path, String split, Map<String, String
   }
 
   private ClassMap names() {
-    String n = options.get("names");
+    return namesOption(options.get("names"));
+  }
+
+  private static ClassMap namesOption(String n) {
     if (n == null) {
       return null;
     }
@@ -182,7 +191,13 @@ public record DatasetSpec(Kind kind, Path path, String split, Map<String, String
   }
 
   private boolean allowEmpty() {
-    String v = options.getOrDefault("allowEmpty", "false");
+    return allowEmptyOption(options.get("allowEmpty"));
+  }
+
+  private static boolean allowEmptyOption(String v) {
+    if (v == null) {
+      return false;
+    }
     if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
       throw new IllegalArgumentException("allowEmpty must be true or false, got '" + v + "'");
     }
