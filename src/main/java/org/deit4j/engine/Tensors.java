@@ -84,6 +84,16 @@ public final class Tensors {
     return new HostTensor(dtype(c.scalar_type()), c.shape(), out);
   }
 
+  /**
+   * The enum constant for a scalar type returned by native code. JavaCPP materialises enums coming
+   * back from C++ (e.g. {@code Tensor.scalar_type()}) as fresh objects that carry only {@code
+   * value} (ordinal 0, name null), so {@code switch} and {@code ==} on them are wrong (every type
+   * looked like Byte); map them back through {@code value}.
+   */
+  public static ScalarType canonical(ScalarType s) {
+    return s.intern();
+  }
+
   /** A float32 tensor holding a copy of {@code values} with the given shape. */
   public static Tensor floats(float[] values, long... shape) {
     return toTorch(HostTensor.ofFloats(values, shape));
