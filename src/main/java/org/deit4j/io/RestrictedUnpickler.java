@@ -2,9 +2,6 @@ package org.deit4j.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,9 +48,8 @@ final class RestrictedUnpickler {
   private record TupleInfo(boolean plain, boolean hashable, int depth) {}
 
   private final String source;
-  private final byte[] in;
+  private final PickleReader r;
   private final StorageSource storages;
-  private int pos;
   private final List<Object> stack = new ArrayList<>();
   private final ArrayDeque<Integer> marks = new ArrayDeque<>();
   private final Map<Long, Object> memo = new HashMap<>();
@@ -65,31 +61,31 @@ final class RestrictedUnpickler {
 
   RestrictedUnpickler(String source, byte[] pickle, StorageSource storages) {
     this.source = source;
-    this.in = pickle;
+    this.r = new PickleReader(source, pickle);
     this.storages = storages;
   }
 
   /** Runs the pickle to its STOP opcode and returns the root value. */
   Object load() throws IOException {
-    while (pos < in.length) {
-      int at = pos;
-      int op = in[pos++] & 0xff;
+    while (r.hasMore()) {
+      int at = r.pos;
+      int op = r.u8();
       switch (op) {
         case 0x80 -> { // PROTO
-          int v = u8();
+          int v = r.u8();
           if (v > 5) {
             throw error(at, "unsupported pickle protocol " + v);
           }
         }
         case 0x95 -> { // FRAME (protocol 4): a length prefix only, the opcodes follow inline
-          long n = i64();
-          if (n < 0 || n > in.length - pos) {
+          long n = r.i64();
+          if (n < 0 || n > r.remaining()) {
             throw error(at, "FRAME length " + n + " exceeds the pickle");
           }
         }
         case 'c' -> { // GLOBAL "module\nname\n"
-          String module = line();
-          String name = line();
+          String module = r.line();
+          String name = r.line();
           push(global(at, module, name));
         }
         case 0x93 -> { // STACK_GLOBAL
@@ -100,11 +96,11 @@ final class RestrictedUnpickler {
           }
           push(global(at, m, n));
         }
-        case 'q' -> memo.put((long) u8(), peek(at)); // BINPUT
-        case 'r' -> memo.put(u32(), peek(at)); // LONG_BINPUT
+        case 'q' -> memo.put((long) r.u8(), peek(at)); // BINPUT
+        case 'r' -> memo.put(r.u32(), peek(at)); // LONG_BINPUT
         case 0x94 -> memo.put((long) memo.size(), peek(at)); // MEMOIZE
-        case 'h' -> push(memoGet(at, u8())); // BINGET
-        case 'j' -> push(memoGet(at, u32())); // LONG_BINGET
+        case 'h' -> push(memoGet(at, r.u8())); // BINGET
+        case 'j' -> push(memoGet(at, r.u32())); // LONG_BINGET
         case '(' -> { // MARK
           marks.push(stack.size());
           stack.add(MARK_OBJ);
@@ -124,7 +120,7 @@ final class RestrictedUnpickler {
         case 0x85, 0x86, 0x87 -> { // TUPLE1..3
           int n = op - 0x84;
           if (stackTop() < n) {
-            throw error(at, opName(op) + " needs " + n + " values");
+            throw error(at, PickleOpcodes.name(op) + " needs " + n + " values");
           }
           List<Object> items = new ArrayList<>(stack.subList(stack.size() - n, stack.size()));
           stack.subList(stack.size() - n, stack.size()).clear();
@@ -171,21 +167,21 @@ final class RestrictedUnpickler {
           build(at, peek(at), state);
         }
         case 'Q' -> push(persistentLoad(at, pop(at))); // BINPERSID
-        case 'X' -> push(utf8(at, u32())); // BINUNICODE
-        case 0x8c -> push(utf8(at, u8())); // SHORT_BINUNICODE
-        case 'J' -> push((long) i32()); // BININT
-        case 'K' -> push((long) u8()); // BININT1
-        case 'M' -> push((long) (u8() | (u8() << 8))); // BININT2
-        case 0x8a -> push(long1(at)); // LONG1
+        case 'X' -> push(r.utf8(at, r.u32())); // BINUNICODE
+        case 0x8c -> push(r.utf8(at, r.u8())); // SHORT_BINUNICODE
+        case 'J' -> push((long) r.i32()); // BININT
+        case 'K' -> push((long) r.u8()); // BININT1
+        case 'M' -> push((long) (r.u8() | (r.u8() << 8))); // BININT2
+        case 0x8a -> push(r.long1(at)); // LONG1
         case 'G' ->
-            push(Double.longBitsToDouble(Long.reverseBytes(i64()))); // BINFLOAT (big-endian)
+            push(Double.longBitsToDouble(Long.reverseBytes(r.i64()))); // BINFLOAT (big-endian)
         case 0x88 -> push(Boolean.TRUE); // NEWTRUE
         case 0x89 -> push(Boolean.FALSE); // NEWFALSE
         case 'N' -> push(null); // NONE
-        default -> throw error(at, "unsupported pickle opcode " + opName(op));
+        default -> throw error(at, "unsupported pickle opcode " + PickleOpcodes.name(op));
       }
     }
-    throw error(pos, "pickle ends without STOP");
+    throw error(r.pos, "pickle ends without STOP");
   }
 
   // ---------------------------------------------------------------- globals and calls
@@ -476,94 +472,8 @@ final class RestrictedUnpickler {
     return memo.get(index);
   }
 
-  private void need(int n) throws PthException {
-    if (n > in.length - pos) {
-      throw error(pos, "pickle truncated: " + n + " more bytes needed");
-    }
-  }
-
-  private int u8() throws PthException {
-    need(1);
-    return in[pos++] & 0xff;
-  }
-
-  private int i32() throws PthException {
-    need(4);
-    int v =
-        (in[pos] & 0xff)
-            | (in[pos + 1] & 0xff) << 8
-            | (in[pos + 2] & 0xff) << 16
-            | (in[pos + 3] & 0xff) << 24;
-    pos += 4;
-    return v;
-  }
-
-  private long u32() throws PthException {
-    return i32() & 0xffffffffL;
-  }
-
-  private long i64() throws PthException {
-    long lo = u32();
-    long hi = u32();
-    return lo | (hi << 32);
-  }
-
-  /** LONG1: n-byte little-endian two's complement; only values that fit a long are accepted. */
-  private long long1(int at) throws PthException {
-    int n = u8();
-    if (n > 8) {
-      throw error(at, "integer of " + n + " bytes is too large");
-    }
-    need(n);
-    long v = 0;
-    for (int i = 0; i < n; i++) {
-      v |= (long) (in[pos + i] & 0xff) << (8 * i);
-    }
-    if (n > 0 && n < 8 && (in[pos + n - 1] & 0x80) != 0) {
-      v |= -1L << (8 * n); // sign-extend
-    }
-    pos += n;
-    return v;
-  }
-
-  private String utf8(int at, long n) throws PthException {
-    if (n > in.length - pos) {
-      throw error(at, "string of " + n + " bytes runs past the end of the pickle");
-    }
-    int len = (int) n;
-    try {
-      String s =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(in, pos, len))
-              .toString();
-      pos += len;
-      return s;
-    } catch (CharacterCodingException e) {
-      throw error(at, "string is not valid UTF-8");
-    }
-  }
-
-  /** A newline-terminated line (GLOBAL arguments). */
-  private String line() throws PthException {
-    int start = pos;
-    while (pos < in.length && in[pos] != '\n') {
-      pos++;
-    }
-    if (pos >= in.length) {
-      throw error(start, "GLOBAL argument is not newline-terminated");
-    }
-    int end = pos;
-    pos = start;
-    String s = utf8(start, end - start);
-    pos++; // the newline
-    return s;
-  }
-
   private PthException error(int at, String problem) {
-    return new PthException(source + ": pickle byte " + at + ": " + problem);
+    return r.error(at, problem);
   }
 
   private String describe(Object o) {
@@ -580,82 +490,5 @@ final class RestrictedUnpickler {
       return "a tuple";
     }
     return "a " + o.getClass().getSimpleName();
-  }
-
-  /** pickletools names, so an unsupported opcode is reported the way Python tools show it. */
-  static String opName(int op) {
-    String name =
-        switch (op) {
-          case '(' -> "MARK";
-          case '.' -> "STOP";
-          case '0' -> "POP";
-          case '1' -> "POP_MARK";
-          case '2' -> "DUP";
-          case 'F' -> "FLOAT";
-          case 'I' -> "INT";
-          case 'J' -> "BININT";
-          case 'K' -> "BININT1";
-          case 'L' -> "LONG";
-          case 'M' -> "BININT2";
-          case 'N' -> "NONE";
-          case 'P' -> "PERSID";
-          case 'Q' -> "BINPERSID";
-          case 'R' -> "REDUCE";
-          case 'S' -> "STRING";
-          case 'T' -> "BINSTRING";
-          case 'U' -> "SHORT_BINSTRING";
-          case 'V' -> "UNICODE";
-          case 'X' -> "BINUNICODE";
-          case 'a' -> "APPEND";
-          case 'b' -> "BUILD";
-          case 'c' -> "GLOBAL";
-          case 'd' -> "DICT";
-          case '}' -> "EMPTY_DICT";
-          case 'e' -> "APPENDS";
-          case 'g' -> "GET";
-          case 'h' -> "BINGET";
-          case 'i' -> "INST";
-          case 'j' -> "LONG_BINGET";
-          case 'l' -> "LIST";
-          case ']' -> "EMPTY_LIST";
-          case 'o' -> "OBJ";
-          case 'p' -> "PUT";
-          case 'q' -> "BINPUT";
-          case 'r' -> "LONG_BINPUT";
-          case 's' -> "SETITEM";
-          case 't' -> "TUPLE";
-          case ')' -> "EMPTY_TUPLE";
-          case 'u' -> "SETITEMS";
-          case 'G' -> "BINFLOAT";
-          case 'B' -> "BINBYTES";
-          case 'C' -> "SHORT_BINBYTES";
-          case 0x80 -> "PROTO";
-          case 0x81 -> "NEWOBJ";
-          case 0x82 -> "EXT1";
-          case 0x83 -> "EXT2";
-          case 0x84 -> "EXT4";
-          case 0x85 -> "TUPLE1";
-          case 0x86 -> "TUPLE2";
-          case 0x87 -> "TUPLE3";
-          case 0x88 -> "NEWTRUE";
-          case 0x89 -> "NEWFALSE";
-          case 0x8a -> "LONG1";
-          case 0x8b -> "LONG4";
-          case 0x8c -> "SHORT_BINUNICODE";
-          case 0x8d -> "BINUNICODE8";
-          case 0x8e -> "BINBYTES8";
-          case 0x8f -> "EMPTY_SET";
-          case 0x90 -> "ADDITEMS";
-          case 0x91 -> "FROZENSET";
-          case 0x92 -> "NEWOBJ_EX";
-          case 0x93 -> "STACK_GLOBAL";
-          case 0x94 -> "MEMOIZE";
-          case 0x95 -> "FRAME";
-          case 0x96 -> "BYTEARRAY8";
-          case 0x97 -> "NEXT_BUFFER";
-          case 0x98 -> "READONLY_BUFFER";
-          default -> "<unknown>";
-        };
-    return name + String.format(" (0x%02x)", op);
   }
 }

@@ -56,7 +56,7 @@ class DistillationTrainingTest {
         double lastKd = Double.NaN;
         try (AdamW opt = Optimizers.deitAdamW(student, 5e-2, Optimizers.DEIT_WEIGHT_DECAY);
             ModelEma ema = new ModelEma(student, 0.9)) {
-          for (int step = 0; step < 15; step++) {
+          for (int step = 0; step < 10; step++) {
             try (PointerScope s = new PointerScope()) {
               DistillationLoss.Parts p = criterion.compute(x, student.forward(x), targets, teacher);
               double loss = Guards.finiteItem(p.total(), "loss");

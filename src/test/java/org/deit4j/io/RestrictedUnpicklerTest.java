@@ -177,9 +177,9 @@ class RestrictedUnpicklerTest {
     byte[] pk = p2().op(op, 0, 0, 0, 0, '.').bytes();
     PthException e = assertThrows(PthException.class, () -> load(pk));
     assertTrue(
-        e.getMessage().contains("unsupported pickle opcode " + RestrictedUnpickler.opName(op)),
+        e.getMessage().contains("unsupported pickle opcode " + PickleOpcodes.name(op)),
         e.getMessage());
-    assertTrue(!RestrictedUnpickler.opName(op).startsWith("<unknown>"), "opcode has a name");
+    assertTrue(!PickleOpcodes.name(op).startsWith("<unknown>"), "opcode has a name");
   }
 
   @Test
