@@ -15,7 +15,13 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description =
         "DeiT (data-efficient image transformers) on the JVM: train, distil, evaluate, serve.",
-    subcommands = {InfoCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InfoCommand.class,
+      ForwardCommand.class,
+      TrainCommand.class,
+      ConvertCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @Option(
       names = "--verbose",

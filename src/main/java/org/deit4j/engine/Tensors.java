@@ -104,6 +104,14 @@ public final class Tensors {
     return toHost(t.to(ScalarType.Float)).toFloats();
   }
 
+  /** All values as longs (converted to int64 first). */
+  public static long[] toLongs(Tensor t) {
+    HostTensor h = toHost(t.to(ScalarType.Long));
+    long[] out = new long[Math.toIntExact(h.numel())];
+    h.data().asLongBuffer().get(out);
+    return out;
+  }
+
   /** Shape as a readable string, for errors. */
   public static String shapeOf(Tensor t) {
     return Arrays.toString(t.shape());

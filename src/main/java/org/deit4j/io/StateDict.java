@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.engine.Tensors;
 
 /**
@@ -28,18 +28,9 @@ public final class StateDict {
   static final Map<String, String> RENAMES =
       Map.of(".gamma_1", ".ls1.gamma", ".gamma_2", ".ls2.gamma");
 
-  /** Parameters then buffers, by name, in module order. */
+  /** Parameters then buffers, by name, in module order (handles safe to keep). */
   public static Map<String, Tensor> tensors(Module m) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    StringTensorDict ps = m.named_parameters(true);
-    for (long i = 0; i < ps.size(); i++) {
-      out.put(ps.get(i).key().getString(), ps.get(i).value());
-    }
-    StringTensorDict bs = m.named_buffers(true);
-    for (long i = 0; i < bs.size(); i++) {
-      out.put(bs.get(i).key().getString(), bs.get(i).value());
-    }
-    return out;
+    return NamedTensors.stateDict(m);
   }
 
   /** Copies every parameter and buffer to host memory, keyed by timm name, in module order. */

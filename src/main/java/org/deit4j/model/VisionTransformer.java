@@ -31,6 +31,9 @@ public final class VisionTransformer extends Module {
   private final Tensor posEmbed;
   private final Tensor distToken;
   private final List<Block> blocks;
+  // Every Java-side module must stay reachable from its parent: libtorch calls back into the Java
+  // peer (e.g. train()/eval() recursion), and a collected peer makes that call fail.
+  private final Module blocksContainer;
   private final LayerNormImpl norm;
   private final LinearImpl head;
   private final LinearImpl headDist;
@@ -50,6 +53,7 @@ public final class VisionTransformer extends Module {
     patchEmbed =
         register_module("patch_embed", new PatchEmbed(config.inChans(), c, config.patchSize()));
     Module container = register_module("blocks", new Module());
+    blocksContainer = container;
     float[] dpr = DropPath.rates(config.dropPathRate(), config.depth());
     List<Block> list = new ArrayList<>();
     for (int i = 0; i < config.depth(); i++) {

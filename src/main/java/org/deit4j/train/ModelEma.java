@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.engine.Tensors;
 import org.deit4j.io.HostTensor;
 

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.deit4j.engine.NamedTensors;
 
 /**
  * deit's optimizer set-up (timm {@code create_optimizer} with {@code --opt adamw}, {@code

@@ -60,6 +60,18 @@ class PresetTest {
   }
 
   @Test
+  void moduleTreeSurvivesGarbageCollection() throws Exception {
+    VisionTransformer m = new VisionTransformer(VitConfig.preset("vit_fm_patch4_28"));
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    m.eval(); // recurses through native code into every Java-side child module
+    m.train(true);
+    assertTrue(m.is_training());
+  }
+
+  @Test
   void configValidationAndArgs() {
     VitConfig c = VitConfig.preset("deit_tiny_patch16_224");
     VitConfig d = c.withArgs(Map.of("depth", "2", "num_classes", "10", "img_size", "384"));

@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.engine.Tensors;
 import org.deit4j.io.HostTensor;
 import org.deit4j.testutil.Fixtures;

@@ -1,4 +1,4 @@
-package org.deit4j.train;
+package org.deit4j.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

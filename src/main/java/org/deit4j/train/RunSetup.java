@@ -1,0 +1,322 @@
+package org.deit4j.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.deit4j.augment.Normalize;
+import org.deit4j.augment.RandomErasing;
+import org.deit4j.augment.Recipe;
+import org.deit4j.augment.Recipes;
+import org.deit4j.data.ClassMap;
+import org.deit4j.data.Dataset;
+import org.deit4j.data.DatasetSpec;
+import org.deit4j.data.DecodePolicy;
+import org.deit4j.data.Loader;
+import org.deit4j.data.Mixup;
+import org.deit4j.data.RandomSampler;
+import org.deit4j.data.RepeatedAugSampler;
+import org.deit4j.data.Sampler;
+import org.deit4j.data.SequentialSampler;
+import org.deit4j.data.SubsetDataset;
+import org.deit4j.distill.DistillationLoss;
+import org.deit4j.io.HostTensor;
+import org.deit4j.io.StateDict;
+import org.deit4j.model.PosEmbed;
+import org.deit4j.model.VisionTransformer;
+import org.deit4j.model.VitWeights;
+import org.deit4j.teacher.LogitsModel;
+import org.deit4j.teacher.Teacher;
+
+/**
+ * Everything a run needs, built from a {@link TrainConfig}: data, loaders, model, teacher, loss,
+ * optimizer, schedule, EMA, and the resume position. Owns checkpoint writing ({@code last} every
+ * epoch, {@code best} on a new best top-1).
+ */
+public final class RunSetup implements AutoCloseable {
+  private final TrainConfig config;
+  private final ClassMap classes;
+  private final int trainImages;
+  private final Loader trainLoader;
+  private final Loader testLoader;
+  private final Classifier model;
+  private final LogitsModel teacher;
+  private final DistillationLoss loss;
+  private final Mixup.Config mixup;
+  private final AdamW optimizer;
+  private final CosineSchedule schedule;
+  private final ModelEma ema;
+  private int startEpoch;
+  private double bestTop1 = Double.NaN;
+  private int bestEpoch = -1;
+
+  private RunSetup(TrainConfig config, Checkpoint resume) throws IOException {
+    this.config = config;
+    Dataset train = DatasetSpec.parse(config.trainData()).open();
+    if (config.perClass() != null) {
+      train = SubsetDataset.perClass(train, config.perClass());
+    }
+    classes = train.classes();
+    trainImages = train.size();
+    int k = classes.size();
+    model = Models.create(config.model(), config.modelArgs(), k, config.dropPath(), config.drop());
+    int size = inputSize(config, model);
+    double[] mean = config.mean() != null ? config.mean() : Normalize.IMAGENET_MEAN;
+    double[] std = config.std() != null ? config.std() : Normalize.IMAGENET_STD;
+    Recipe recipe =
+        new Recipe(
+            config.recipe(),
+            size,
+            mean,
+            std,
+            config.aa(),
+            config.reprob(),
+            RandomErasing.Mode.valueOf(config.remode().toUpperCase(java.util.Locale.ROOT)),
+            0.5,
+            config.colorJitter(),
+            "bicubic",
+            0.875,
+            false);
+    Sampler sampler =
+        config.repeatedAug()
+            ? new RepeatedAugSampler(
+                train.size(), config.seed(), 1, 0, RepeatedAugSampler.DEFAULT_REPEATS)
+            : new RandomSampler(train.size(), config.seed());
+    trainLoader =
+        new Loader(
+            train,
+            sampler,
+            recipe.build(),
+            new Loader.Config(
+                config.batchSize(),
+                true,
+                config.workers(),
+                2,
+                config.seed(),
+                DecodePolicy.DEFAULT));
+    if (config.testData() != null) {
+      Dataset test = DatasetSpec.parse(config.testData()).open();
+      Recipe eval = Recipes.eval(size).withNormalization(mean, std);
+      testLoader =
+          new Loader(
+              test,
+              new SequentialSampler(test.size()),
+              eval.build(),
+              new Loader.Config(
+                  Math.max(config.batchSize(), 64),
+                  false,
+                  config.workers(),
+                  2,
+                  0L,
+                  DecodePolicy.DEFAULT));
+    } else {
+      testLoader = null;
+    }
+    if (config.finetune() != null) {
+      loadWeights(model, Checkpoint.modelWeights(Path.of(config.finetune()), false), false);
+    }
+    teacher = config.distilling() ? buildTeacher(config, k) : null;
+    loss =
+        new DistillationLoss(
+            Losses.forDeit(config.mixupActive(), config.smoothing(), config.bceLoss()),
+            config.distillationType(),
+            config.distillationAlpha(),
+            config.distillationTau());
+    mixup =
+        config.mixupActive()
+            ? new Mixup.Config(
+                config.mixup(),
+                config.cutmix(),
+                config.mixupProb(),
+                config.mixupSwitchProb(),
+                config.smoothing(),
+                k)
+            : null;
+    optimizer = Optimizers.deitAdamW(model.module(), config.scaledLr(1), config.weightDecay());
+    schedule =
+        new CosineSchedule(
+            config.scaledLr(1),
+            config.epochs(),
+            config.minLr(),
+            config.warmupEpochs(),
+            config.warmupLr(),
+            CosineSchedule.DEIT_COOLDOWN_EPOCHS);
+    ema = config.modelEma() ? new ModelEma(model.module(), config.modelEmaDecay()) : null;
+    if (resume != null) {
+      loadWeights(model, resume.model(), true);
+      optimizer.loadStateDict(resume.optimizer());
+      if (ema != null && !resume.ema().isEmpty()) {
+        ema.loadStateDict(resume.ema());
+      }
+      startEpoch = resume.epochsDone();
+      bestTop1 = resume.bestTop1();
+      bestEpoch = resume.bestEpoch();
+    }
+  }
+
+  /**
+   * Builds a run. With {@code resume}, the checkpoint's configuration is used (its epochs may be
+   * raised by {@code config}) and training continues after its last completed epoch.
+   */
+  public static RunSetup prepare(TrainConfig config, Path resume) throws IOException {
+    if (resume == null) {
+      return new RunSetup(config, null);
+    }
+    Checkpoint c = Checkpoint.load(resume);
+    return new RunSetup(config, c);
+  }
+
+  private static int inputSize(TrainConfig c, Classifier model) {
+    if (model.module() instanceof VisionTransformer v) {
+      if (c.inputSize() != null && c.inputSize() != v.config().imgSize()) {
+        throw new IllegalArgumentException(
+            "--input-size "
+                + c.inputSize()
+                + " differs from the model's img_size "
+                + v.config().imgSize()
+                + " (set --model-args img_size="
+                + c.inputSize()
+                + ")");
+      }
+      return v.config().imgSize();
+    }
+    if (c.inputSize() == null) {
+      throw new IllegalArgumentException("--input-size is required for " + c.model());
+    }
+    return c.inputSize();
+  }
+
+  static void loadWeights(Classifier model, Map<String, HostTensor> weights, boolean strict) {
+    if (model.module() instanceof VisionTransformer v) {
+      VitWeights.load(v, weights, strict, PosEmbed.Interpolation.BICUBIC_ANTIALIAS);
+    } else {
+      StateDict.load(model.module(), weights, strict, k -> k.startsWith("head."));
+    }
+  }
+
+  private static LogitsModel buildTeacher(TrainConfig c, int k) throws IOException {
+    Classifier t = Models.create(c.teacherModel(), c.teacherArgs(), k, 0, 0);
+    if (c.teacherPath() != null) {
+      loadWeights(t, Checkpoint.modelWeights(Path.of(c.teacherPath()), false), true);
+    }
+    return Teacher.of(t.module(), images -> t.evalHeads(images).get("fused"));
+  }
+
+  /** The lr epoch {@code e} trains at, by the configured convention. */
+  public double lrForEpoch(int e) {
+    return "deit".equals(config.lrConvention())
+        ? schedule.lrForEpochDeit(e)
+        : schedule.lrForEpochTimm(e);
+  }
+
+  /** Remembers the best fused top-1. */
+  void recordTop1(int epoch, double top1) {
+    if (Double.isNaN(bestTop1) || top1 > bestTop1) {
+      bestTop1 = top1;
+      bestEpoch = epoch;
+      bestChanged = true;
+    }
+  }
+
+  private boolean bestChanged;
+
+  /** Writes {@code last.safetensors} and, on a new best top-1, {@code best.safetensors}. */
+  void saveCheckpoints(int epoch) throws IOException {
+    Checkpoint c =
+        new Checkpoint(
+            config,
+            classes,
+            epoch + 1,
+            bestTop1,
+            bestEpoch,
+            StateDict.save(model.module()),
+            ema == null ? Map.of() : ema.stateDict(),
+            optimizer.stateDict());
+    Path dir = Path.of(config.outputDir());
+    c.save(dir.resolve("last.safetensors"));
+    if (bestChanged) {
+      c.save(dir.resolve("best.safetensors"));
+      bestChanged = false;
+    }
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  public ClassMap classes() {
+    return classes;
+  }
+
+  public int trainImages() {
+    return trainImages;
+  }
+
+  public Loader trainLoader() {
+    return trainLoader;
+  }
+
+  /** The evaluation loader, or null when no test set is configured. */
+  public Loader testLoader() {
+    return testLoader;
+  }
+
+  public Classifier model() {
+    return model;
+  }
+
+  /** The frozen teacher, or null without distillation. */
+  public LogitsModel teacher() {
+    return teacher;
+  }
+
+  public DistillationLoss loss() {
+    return loss;
+  }
+
+  /** Mixup settings, or null when Mixup/CutMix is off. */
+  public Mixup.Config mixup() {
+    return mixup;
+  }
+
+  public AdamW optimizer() {
+    return optimizer;
+  }
+
+  /** The EMA, or null when off. */
+  public ModelEma ema() {
+    return ema;
+  }
+
+  public int startEpoch() {
+    return startEpoch;
+  }
+
+  public double bestTop1() {
+    return bestTop1;
+  }
+
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** Trainable parameters of the model. */
+  public long parameterCount() {
+    long n = 0;
+    for (var t : optimizer.parameters().values()) {
+      n += t.numel();
+    }
+    return n;
+  }
+
+  @Override
+  public void close() {
+    trainLoader.close();
+    if (testLoader != null) {
+      testLoader.close();
+    }
+    optimizer.close();
+    if (ema != null) {
+      ema.close();
+    }
+  }
+}
