@@ -56,6 +56,8 @@ public final class DataBench implements Callable<Integer> {
    *
    * @param transforms makes the per-sample transform (the recipe under test)
    */
+  // PointerScope frees what is created while it is open; it is never referenced by name.
+  @SuppressWarnings("try")
   public static Result measure(
       Dataset ds,
       Supplier<SampleTransform> transforms,
