@@ -44,6 +44,11 @@ public final class DataBench implements Callable<Integer> {
   @Option(names = "--size", description = "Output side for the stand-in transform (default: 224).")
   int size = 224;
 
+  @Option(
+      names = "--rounds",
+      description = "Repeat the sweep; the first round also warms up the JIT (default: 2).")
+  int rounds = 2;
+
   /** One measurement. */
   public record Result(int threads, long images, double seconds) {
     public double imagesPerSecond() {
@@ -105,10 +110,15 @@ public final class DataBench implements Callable<Integer> {
     out.printf(
         "cores %d, libtorch threads %d%n",
         Runtime.getRuntime().availableProcessors(), Engine.threads());
-    out.printf("%8s %12s %10s%n", "threads", "images/s", "ms/batch");
-    for (int t : threads) {
-      Result r = measure(ds, () -> new NearestResizeToTensor(size), t, batchSize, warmup, batches);
-      out.printf("%8d %12.0f %10.1f%n", t, r.imagesPerSecond(), 1000.0 * r.seconds() / batches);
+    out.printf("%6s %8s %12s %10s%n", "round", "threads", "images/s", "ms/batch");
+    for (int round = 1; round <= rounds; round++) {
+      for (int t : threads) {
+        Result r =
+            measure(ds, () -> new NearestResizeToTensor(size), t, batchSize, warmup, batches);
+        out.printf(
+            "%6d %8d %12.0f %10.1f%n",
+            round, t, r.imagesPerSecond(), 1000.0 * r.seconds() / batches);
+      }
     }
     return 0;
   }
