@@ -211,7 +211,10 @@ public final class Loader implements Iterable<Batch>, AutoCloseable {
     return current;
   }
 
-  /** Cancels pending work and stops the worker threads (waits up to 10 s for them). */
+  /**
+   * Cancels pending work and stops the worker threads, waiting for them to exit (each finishes the
+   * image it is decoding; after 10 s they are interrupted).
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -223,9 +226,14 @@ public final class Loader implements Iterable<Batch>, AutoCloseable {
         current.close();
       }
     }
-    pool.shutdownNow();
+    // No interrupts: an interrupted ImageIO read looks like a corrupt file. Queued tasks of the
+    // cancelled epoch return at once; running ones finish their current image.
+    pool.shutdown();
     try {
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      }
       // The pool reports termination just before its threads exit; join them so none outlives
       // close().
       for (Thread t : workers) {

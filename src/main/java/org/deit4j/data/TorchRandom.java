@@ -27,6 +27,8 @@ public final class TorchRandom {
    *     unsigned 64-bit pattern as torch does
    * @return a permutation of {@code 0..n-1}
    */
+  // PointerScope frees what is created while it is open; it is never referenced by name.
+  @SuppressWarnings("try")
   public static int[] randperm(int n, long seed) {
     if (n < 0) {
       throw new IllegalArgumentException("randperm length must be >= 0, got " + n);

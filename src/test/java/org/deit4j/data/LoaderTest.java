@@ -19,6 +19,8 @@ import org.deit4j.engine.Tensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// PointerScope frees the tensors each test makes; it is never referenced by name.
+@SuppressWarnings("try")
 class LoaderTest {
   @BeforeAll
   static void init() {

@@ -19,6 +19,8 @@ import org.deit4j.io.HostTensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// PointerScope frees the tensors each test makes; it is never referenced by name.
+@SuppressWarnings("try")
 class MixupTest {
   private static final JsonNode MIX = Fixtures.json("mixup_cutmix.json");
   private static final JsonNode SMOOTH = Fixtures.json("label_smoothing_targets.json");
