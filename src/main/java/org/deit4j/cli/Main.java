@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
       ForwardCommand.class,
       TrainCommand.class,
       ConvertCommand.class,
+      EvalCommand.class,
+      PredictCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
