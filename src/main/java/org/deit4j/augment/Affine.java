@@ -28,6 +28,9 @@ public final class Affine {
     if (m.length != 6) {
       throw new IllegalArgumentException("affine matrix needs 6 coefficients, got " + m.length);
     }
+    if (filter == Interpolation.LANCZOS) {
+      throw new IllegalArgumentException("PIL's affine transform has no LANCZOS filter");
+    }
     byte[] out = new byte[Math.multiplyExact(outW * outH, 3)];
     byte f0 = (byte) fill[0];
     byte f1 = (byte) fill[1];
@@ -54,19 +57,18 @@ public final class Affine {
           out[o] = f0;
           out[o + 1] = f1;
           out[o + 2] = f2;
-          continue;
-        }
-        switch (filter) {
-          case BICUBIC -> bicubic(in, w, h, u, v, out, o, xo, yo);
-          case BILINEAR -> bilinear(in, w, h, u, v, out, o);
-          case NEAREST -> {
-            // Pillow nearest_filter: COORD(v) = (int) v for v >= 0 (checked above).
-            int s = (((int) v) * w + (int) u) * 3;
-            out[o] = in[s];
-            out[o + 1] = in[s + 1];
-            out[o + 2] = in[s + 2];
-          }
-          default -> throw new IllegalArgumentException("affine sampler has no " + filter);
+        } else if (filter == Interpolation.BICUBIC) {
+          bicubic(in, w, h, u, v, out, o, xo, yo);
+        } else if (filter == Interpolation.BILINEAR) {
+          bilinear(in, w, h, u, v, out, o);
+        } else if (filter == Interpolation.NEAREST) {
+          // Pillow nearest_filter: COORD(v) = (int) v for v >= 0 (checked above).
+          int s = (((int) v) * w + (int) u) * 3;
+          out[o] = in[s];
+          out[o + 1] = in[s + 1];
+          out[o + 2] = in[s + 2];
+        } else {
+          throw new IllegalArgumentException("affine sampler has no " + filter);
         }
       }
     }
@@ -86,29 +88,54 @@ public final class Affine {
     int y0 = (int) Math.floor(v);
     double dx = u - x0;
     double dy = v - y0;
+    int stride = w * 3;
+    if (x0 >= 1 && x0 + 2 < w && y0 >= 1 && y0 + 2 < h) {
+      // Interior: no clamping, taps at fixed offsets.
+      int base = (y0 - 1) * stride + (x0 - 1) * 3;
+      for (int ch = 0; ch < 3; ch++) {
+        int p = base + ch;
+        double r0 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        p += stride;
+        double r1 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        p += stride;
+        double r2 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        p += stride;
+        double r3 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        out[o + ch] = columnCubic(r0, r1, r2, r3, dy);
+      }
+      return;
+    }
     for (int k = 0; k < 4; k++) {
       xo[k] = clamp(x0 - 1 + k, w) * 3;
-      yo[k] = clamp(y0 - 1 + k, h) * w * 3;
+      yo[k] = clamp(y0 - 1 + k, h) * stride;
     }
     for (int ch = 0; ch < 3; ch++) {
       double r0 = rowCubic(in, yo[0] + ch, xo, dx);
       double r1 = rowCubic(in, yo[1] + ch, xo, dx);
       double r2 = rowCubic(in, yo[2] + ch, xo, dx);
       double r3 = rowCubic(in, yo[3] + ch, xo, dx);
-      // Second pass in double, evaluated in Pillow's BICUBIC macro order.
-      double p2 = -r0 + r2;
-      double p3 = 2 * (r0 - r1) + r2 - r3;
-      double p4 = -r0 + r1 - r2 + r3;
-      double val = r1 + dy * (p2 + dy * (p3 + dy * p4));
-      out[o + ch] = (byte) (val <= 0.0 ? 0 : (val >= 255.0 ? 255 : (int) val));
+      out[o + ch] = columnCubic(r0, r1, r2, r3, dy);
     }
   }
 
+  /** Second cubic pass in double, in Pillow's BICUBIC macro order; clamp + truncation. */
+  private static byte columnCubic(double r0, double r1, double r2, double r3, double dy) {
+    double p2 = -r0 + r2;
+    double p3 = 2 * (r0 - r1) + r2 - r3;
+    double p4 = -r0 + r1 - r2 + r3;
+    double val = r1 + dy * (p2 + dy * (p3 + dy * p4));
+    return (byte) (val <= 0.0 ? 0 : (val >= 255.0 ? 255 : (int) val));
+  }
+
   private static double rowCubic(byte[] in, int row, int[] xo, double dx) {
-    int v1 = in[row + xo[0]] & 0xff;
-    int v2 = in[row + xo[1]] & 0xff;
-    int v3 = in[row + xo[2]] & 0xff;
-    int v4 = in[row + xo[3]] & 0xff;
+    return rowCubic(in, row + xo[0], row + xo[1], row + xo[2], row + xo[3], dx);
+  }
+
+  private static double rowCubic(byte[] in, int i1, int i2, int i3, int i4, double dx) {
+    int v1 = in[i1] & 0xff;
+    int v2 = in[i2] & 0xff;
+    int v3 = in[i3] & 0xff;
+    int v4 = in[i4] & 0xff;
     // Integer sub-terms are exact, as in Pillow where the operands are promoted UINT8.
     return v2 + dx * ((-v1 + v3) + dx * ((2 * (v1 - v2) + v3 - v4) + dx * (-v1 + v2 - v3 + v4)));
   }

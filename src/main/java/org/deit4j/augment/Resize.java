@@ -17,7 +17,45 @@ public final class Resize {
   private static final int MAX_CACHED = 1024;
   private static final ConcurrentHashMap<Long, Coeffs> CACHE = new ConcurrentHashMap<>();
 
+  /**
+   * Per-thread intermediate buffers: a 500x375 source widened to int is 2.25 MB, which would be a
+   * humongous allocation per call under G1.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private Resize() {}
+
+  private static final class Scratch {
+    static final class Buf {
+      private int[] a = new int[0];
+
+      int[] get(int n) {
+        if (a.length < n) {
+          a = new int[n];
+        }
+        return a;
+      }
+    }
+
+    private final Buf[] ts = {new Buf(), new Buf()};
+    private final Buf accBuf = new Buf();
+    private byte[] r = new byte[0];
+
+    Buf t(int i) {
+      return ts[i];
+    }
+
+    int[] acc(int n) {
+      return accBuf.get(n);
+    }
+
+    byte[] r(int n) {
+      if (r.length < n) {
+        r = new byte[n];
+      }
+      return r;
+    }
+  }
 
   /** Fixed-point weights of one pass: output i reads {@code n[i]} inputs from {@code min[i]}. */
   private record Coeffs(int ksize, int[] min, int[] n, int[] k) {}
@@ -46,80 +84,113 @@ public final class Resize {
     if (outW == cw && outH == ch) {
       return Geometry.crop(src, left, top, cw, ch);
     }
+    Scratch scratch = SCRATCH.get();
     boolean horizontal = outW != cw;
     boolean vertical = outH != ch;
     Coeffs cv = vertical ? coeffs(ch, outH, filter) : null;
     int yFirst = vertical ? cv.min[0] : 0;
     int yLast = vertical ? cv.min[outH - 1] + cv.n[outH - 1] : ch;
-    byte[] inter;
-    int interW;
-    int interRow0; // row of `inter` holding crop row yFirst
+    int[] inter; // uint8 values widened to int: the int*int row loops vectorise
+    int interBase; // offset of crop row yFirst, column 0 in `inter`
     int interStride;
-    int interLeft;
+    int rowLen;
     if (horizontal) {
       Coeffs chz = coeffs(cw, outW, filter);
-      inter = horizontalPass(src, left, top + yFirst, yLast - yFirst, chz, outW);
-      interW = outW;
-      interRow0 = 0;
+      int rows = yLast - yFirst;
+      // The horizontal pass runs on the transposed window so that it, too, combines rows.
+      int[] t = // (cw, rows, 3)
+          transpose(src.rgb(), src.width() * 3, left, top + yFirst, cw, rows, scratch.t(0));
+      byte[] r = scratch.r(outW * rows * 3); // (outW, rows, 3)
+      combineRows(t, 0, rows * 3, rows * 3, chz, 0, r, scratch);
+      inter = transpose(r, rows * 3, 0, 0, rows, outW, scratch.t(1)); // (rows, outW, 3)
+      if (!vertical) {
+        byte[] out = new byte[outW * outH * 3];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = (byte) inter[i];
+        }
+        return new Image(outW, outH, out);
+      }
+      interBase = 0;
       interStride = outW * 3;
-      interLeft = 0;
+      rowLen = outW * 3;
     } else {
-      inter = src.rgb();
-      interW = cw;
-      interRow0 = top + yFirst;
-      interStride = src.width() * 3;
-      interLeft = left * 3;
-    }
-    if (!vertical) {
-      return new Image(outW, outH, inter); // horizontal pass only: `inter` is the result
+      inter =
+          widen(
+              src.rgb(), src.width() * 3, left * 3, top + yFirst, cw * 3, yLast - yFirst, scratch);
+      interBase = 0;
+      interStride = cw * 3;
+      rowLen = cw * 3;
     }
     byte[] out = new byte[outW * outH * 3];
-    int[] acc = new int[interW * 3];
-    int rowLen = interW * 3;
-    for (int yy = 0; yy < outH; yy++) {
+    combineRows(inter, interBase, interStride, rowLen, cv, yFirst, out, scratch);
+    return new Image(outW, outH, out);
+  }
+
+  /**
+   * One resampling pass across rows: output row {@code i} (length {@code rowLen}) is the
+   * fixed-point combination of input rows {@code c.min[i] - minShift + j}. Contiguous int loops, so
+   * the JIT vectorises them; integer sums make the order irrelevant to the result.
+   */
+  private static void combineRows(
+      int[] in,
+      int base,
+      int stride,
+      int rowLen,
+      Coeffs c,
+      int minShift,
+      byte[] out,
+      Scratch scratch) {
+    int[] acc = scratch.acc(rowLen);
+    int outRows = c.min.length;
+    for (int i = 0; i < outRows; i++) {
       Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
-      int ymin = cv.min[yy] - yFirst;
-      int n = cv.n[yy];
-      int kb = yy * cv.ksize;
+      int first = c.min[i] - minShift;
+      int n = c.n[i];
+      int kb = i * c.ksize;
       for (int j = 0; j < n; j++) {
-        int k = cv.k[kb + j];
-        int row = (interRow0 + ymin + j) * interStride + interLeft;
+        int k = c.k[kb + j];
+        int row = base + (first + j) * stride;
         for (int x = 0; x < rowLen; x++) {
-          acc[x] += (inter[row + x] & 0xff) * k;
+          acc[x] += in[row + x] * k;
         }
       }
-      int o = yy * rowLen;
+      int o = i * rowLen;
       for (int x = 0; x < rowLen; x++) {
         out[o + x] = clip8(acc[x]);
       }
     }
-    return new Image(outW, outH, out);
   }
 
-  private static byte[] horizontalPass(
-      Image src, int left, int rowStart, int rows, Coeffs c, int outW) {
-    byte[] in = src.rgb();
-    byte[] out = new byte[rows * outW * 3];
-    int half = 1 << (PRECISION_BITS - 1);
+  /**
+   * The {@code w x h} pixel window at {@code (left, top)} of an RGB buffer with row stride {@code
+   * stride} bytes, transposed and widened: {@code w} rows of {@code h} pixels.
+   */
+  private static int[] transpose(
+      byte[] in, int stride, int left, int top, int w, int h, Scratch.Buf buf) {
+    int[] out = buf.get(w * h * 3);
+    // Writes contiguous, reads strided: the h source rows touched per column stay in L1 while
+    // neighbouring columns reuse them.
     int o = 0;
+    for (int x = 0; x < w; x++) {
+      int s = top * stride + (left + x) * 3;
+      for (int y = 0; y < h; y++, s += stride, o += 3) {
+        out[o] = in[s] & 0xff;
+        out[o + 1] = in[s + 1] & 0xff;
+        out[o + 2] = in[s + 2] & 0xff;
+      }
+    }
+    return out;
+  }
+
+  /** {@code rows} rows of {@code len} bytes from {@code (col, top)}, widened to int. */
+  private static int[] widen(
+      byte[] in, int stride, int col, int top, int len, int rows, Scratch scratch) {
+    int[] out = scratch.t(0).get(len * rows);
     for (int y = 0; y < rows; y++) {
-      int row = ((rowStart + y) * src.width() + left) * 3;
-      for (int xx = 0; xx < outW; xx++, o += 3) {
-        int s0 = half;
-        int s1 = half;
-        int s2 = half;
-        int p = row + c.min[xx] * 3;
-        int kb = xx * c.ksize;
-        int n = c.n[xx];
-        for (int j = 0; j < n; j++, p += 3) {
-          int k = c.k[kb + j];
-          s0 += (in[p] & 0xff) * k;
-          s1 += (in[p + 1] & 0xff) * k;
-          s2 += (in[p + 2] & 0xff) * k;
-        }
-        out[o] = clip8(s0);
-        out[o + 1] = clip8(s1);
-        out[o + 2] = clip8(s2);
+      int s = (top + y) * stride + col;
+      int o = y * len;
+      for (int x = 0; x < len; x++) {
+        out[o + x] = in[s + x] & 0xff;
       }
     }
     return out;
