@@ -44,6 +44,10 @@ public final class Affine {
     int w = src.width();
     int h = src.height();
     byte[] in = src.rgb();
+    if (b == 0.0 && d == 0.0 && filter == Interpolation.BICUBIC) {
+      separableBicubic(in, w, h, a, c, e, f, outW, outH, out, fill);
+      return new Image(outW, outH, out);
+    }
     int[] xo = new int[4];
     int[] yo = new int[4];
     int o = 0;
@@ -73,6 +77,94 @@ public final class Affine {
       }
     }
     return new Image(outW, outH, out);
+  }
+
+  /**
+   * BICUBIC when {@code b = d = 0} (translations, axis scalings): {@code u} depends on x only and
+   * {@code v} on y only, so each (source row, output column) row-cubic is computed once and shared
+   * by the up to 4 output rows that read it. Same double operations as the generic path, so the
+   * same bits.
+   */
+  private static void separableBicubic(
+      byte[] in,
+      int w,
+      int h,
+      double a,
+      double c,
+      double e,
+      double f,
+      int outW,
+      int outH,
+      byte[] out,
+      int[] fill) {
+    boolean[] outside = new boolean[outW];
+    double[] dxs = new double[outW];
+    int[][] xoff = new int[4][outW];
+    for (int x = 0; x < outW; x++) {
+      // b * yc is +-0.0 and adding it leaves a * xc unchanged: u is the generic path's value.
+      double u = a * (x + 0.5) + c;
+      if (u < 0.0 || u >= w) {
+        outside[x] = true;
+        continue;
+      }
+      u -= 0.5;
+      int x0 = (int) Math.floor(u);
+      dxs[x] = u - x0;
+      for (int k = 0; k < 4; k++) {
+        xoff[k][x] = clamp(x0 - 1 + k, w) * 3;
+      }
+    }
+    double[][] rowCache = new double[h][];
+    int stride = w * 3;
+    int o = 0;
+    for (int y = 0; y < outH; y++) {
+      double v = e * (y + 0.5) + f;
+      boolean rowInside = v >= 0.0 && v < h;
+      int y0 = 0;
+      double dy = 0;
+      double[][] r = new double[4][];
+      if (rowInside) {
+        v -= 0.5;
+        y0 = (int) Math.floor(v);
+        dy = v - y0;
+        for (int k = 0; k < 4; k++) {
+          int sy = clamp(y0 - 1 + k, h);
+          if (rowCache[sy] == null) {
+            double[] rc = new double[outW * 3];
+            int row = sy * stride;
+            for (int x = 0; x < outW; x++) {
+              if (outside[x]) {
+                continue;
+              }
+              for (int ch = 0; ch < 3; ch++) {
+                rc[x * 3 + ch] =
+                    rowCubic(
+                        in,
+                        row + xoff[0][x] + ch,
+                        row + xoff[1][x] + ch,
+                        row + xoff[2][x] + ch,
+                        row + xoff[3][x] + ch,
+                        dxs[x]);
+              }
+            }
+            rowCache[sy] = rc;
+          }
+          r[k] = rowCache[sy];
+        }
+      }
+      for (int x = 0; x < outW; x++, o += 3) {
+        if (!rowInside || outside[x]) {
+          out[o] = (byte) fill[0];
+          out[o + 1] = (byte) fill[1];
+          out[o + 2] = (byte) fill[2];
+          continue;
+        }
+        for (int ch = 0; ch < 3; ch++) {
+          int i = x * 3 + ch;
+          out[o + ch] = columnCubic(r[0][i], r[1][i], r[2][i], r[3][i], dy);
+        }
+      }
+    }
   }
 
   private static int clamp(int i, int n) {
