@@ -28,6 +28,9 @@ public final class Affine {
     if (m.length != 6) {
       throw new IllegalArgumentException("affine matrix needs 6 coefficients, got " + m.length);
     }
+    if (filter == Interpolation.LANCZOS) {
+      throw new IllegalArgumentException("PIL's affine transform has no LANCZOS filter");
+    }
     byte[] out = new byte[Math.multiplyExact(outW * outH, 3)];
     byte f0 = (byte) fill[0];
     byte f1 = (byte) fill[1];
@@ -41,6 +44,10 @@ public final class Affine {
     int w = src.width();
     int h = src.height();
     byte[] in = src.rgb();
+    if (b == 0.0 && d == 0.0 && filter == Interpolation.BICUBIC) {
+      separableBicubic(in, w, h, a, c, e, f, outW, outH, out, fill);
+      return new Image(outW, outH, out);
+    }
     int[] xo = new int[4];
     int[] yo = new int[4];
     int o = 0;
@@ -54,23 +61,110 @@ public final class Affine {
           out[o] = f0;
           out[o + 1] = f1;
           out[o + 2] = f2;
-          continue;
-        }
-        switch (filter) {
-          case BICUBIC -> bicubic(in, w, h, u, v, out, o, xo, yo);
-          case BILINEAR -> bilinear(in, w, h, u, v, out, o);
-          case NEAREST -> {
-            // Pillow nearest_filter: COORD(v) = (int) v for v >= 0 (checked above).
-            int s = (((int) v) * w + (int) u) * 3;
-            out[o] = in[s];
-            out[o + 1] = in[s + 1];
-            out[o + 2] = in[s + 2];
-          }
-          default -> throw new IllegalArgumentException("affine sampler has no " + filter);
+        } else if (filter == Interpolation.BICUBIC) {
+          bicubic(in, w, h, u, v, out, o, xo, yo);
+        } else if (filter == Interpolation.BILINEAR) {
+          bilinear(in, w, h, u, v, out, o);
+        } else if (filter == Interpolation.NEAREST) {
+          // Pillow nearest_filter: COORD(v) = (int) v for v >= 0 (checked above).
+          int s = (((int) v) * w + (int) u) * 3;
+          out[o] = in[s];
+          out[o + 1] = in[s + 1];
+          out[o + 2] = in[s + 2];
+        } else {
+          throw new IllegalArgumentException("affine sampler has no " + filter);
         }
       }
     }
     return new Image(outW, outH, out);
+  }
+
+  /**
+   * BICUBIC when {@code b = d = 0} (translations, axis scalings): {@code u} depends on x only and
+   * {@code v} on y only, so each (source row, output column) row-cubic is computed once and shared
+   * by the up to 4 output rows that read it. Same double operations as the generic path, so the
+   * same bits.
+   */
+  private static void separableBicubic(
+      byte[] in,
+      int w,
+      int h,
+      double a,
+      double c,
+      double e,
+      double f,
+      int outW,
+      int outH,
+      byte[] out,
+      int[] fill) {
+    boolean[] outside = new boolean[outW];
+    double[] dxs = new double[outW];
+    int[][] xoff = new int[4][outW];
+    for (int x = 0; x < outW; x++) {
+      // b * yc is +-0.0 and adding it leaves a * xc unchanged: u is the generic path's value.
+      double u = a * (x + 0.5) + c;
+      if (u < 0.0 || u >= w) {
+        outside[x] = true;
+        continue;
+      }
+      u -= 0.5;
+      int x0 = (int) Math.floor(u);
+      dxs[x] = u - x0;
+      for (int k = 0; k < 4; k++) {
+        xoff[k][x] = clamp(x0 - 1 + k, w) * 3;
+      }
+    }
+    double[][] rowCache = new double[h][];
+    int stride = w * 3;
+    int o = 0;
+    for (int y = 0; y < outH; y++) {
+      double v = e * (y + 0.5) + f;
+      boolean rowInside = v >= 0.0 && v < h;
+      int y0 = 0;
+      double dy = 0;
+      double[][] r = new double[4][];
+      if (rowInside) {
+        v -= 0.5;
+        y0 = (int) Math.floor(v);
+        dy = v - y0;
+        for (int k = 0; k < 4; k++) {
+          int sy = clamp(y0 - 1 + k, h);
+          if (rowCache[sy] == null) {
+            double[] rc = new double[outW * 3];
+            int row = sy * stride;
+            for (int x = 0; x < outW; x++) {
+              if (outside[x]) {
+                continue;
+              }
+              for (int ch = 0; ch < 3; ch++) {
+                rc[x * 3 + ch] =
+                    rowCubic(
+                        in,
+                        row + xoff[0][x] + ch,
+                        row + xoff[1][x] + ch,
+                        row + xoff[2][x] + ch,
+                        row + xoff[3][x] + ch,
+                        dxs[x]);
+              }
+            }
+            rowCache[sy] = rc;
+          }
+          r[k] = rowCache[sy];
+        }
+      }
+      for (int x = 0; x < outW; x++, o += 3) {
+        if (!rowInside || outside[x]) {
+          out[o] = (byte) fill[0];
+          out[o + 1] = (byte) fill[1];
+          out[o + 2] = (byte) fill[2];
+          continue;
+        }
+        for (int ch = 0; ch < 3; ch++) {
+          int i = x * 3 + ch;
+          out[o + ch] = columnCubic(r[0][i], r[1][i], r[2][i], r[3][i], dy);
+        }
+      }
+    }
   }
 
   private static int clamp(int i, int n) {
@@ -86,29 +180,54 @@ public final class Affine {
     int y0 = (int) Math.floor(v);
     double dx = u - x0;
     double dy = v - y0;
+    int stride = w * 3;
+    if (x0 >= 1 && x0 + 2 < w && y0 >= 1 && y0 + 2 < h) {
+      // Interior: no clamping, taps at fixed offsets.
+      int base = (y0 - 1) * stride + (x0 - 1) * 3;
+      for (int ch = 0; ch < 3; ch++) {
+        int p = base + ch;
+        double r0 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        p += stride;
+        double r1 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        p += stride;
+        double r2 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        p += stride;
+        double r3 = rowCubic(in, p, p + 3, p + 6, p + 9, dx);
+        out[o + ch] = columnCubic(r0, r1, r2, r3, dy);
+      }
+      return;
+    }
     for (int k = 0; k < 4; k++) {
       xo[k] = clamp(x0 - 1 + k, w) * 3;
-      yo[k] = clamp(y0 - 1 + k, h) * w * 3;
+      yo[k] = clamp(y0 - 1 + k, h) * stride;
     }
     for (int ch = 0; ch < 3; ch++) {
       double r0 = rowCubic(in, yo[0] + ch, xo, dx);
       double r1 = rowCubic(in, yo[1] + ch, xo, dx);
       double r2 = rowCubic(in, yo[2] + ch, xo, dx);
       double r3 = rowCubic(in, yo[3] + ch, xo, dx);
-      // Second pass in double, evaluated in Pillow's BICUBIC macro order.
-      double p2 = -r0 + r2;
-      double p3 = 2 * (r0 - r1) + r2 - r3;
-      double p4 = -r0 + r1 - r2 + r3;
-      double val = r1 + dy * (p2 + dy * (p3 + dy * p4));
-      out[o + ch] = (byte) (val <= 0.0 ? 0 : (val >= 255.0 ? 255 : (int) val));
+      out[o + ch] = columnCubic(r0, r1, r2, r3, dy);
     }
   }
 
+  /** Second cubic pass in double, in Pillow's BICUBIC macro order; clamp + truncation. */
+  private static byte columnCubic(double r0, double r1, double r2, double r3, double dy) {
+    double p2 = -r0 + r2;
+    double p3 = 2 * (r0 - r1) + r2 - r3;
+    double p4 = -r0 + r1 - r2 + r3;
+    double val = r1 + dy * (p2 + dy * (p3 + dy * p4));
+    return (byte) (val <= 0.0 ? 0 : (val >= 255.0 ? 255 : (int) val));
+  }
+
   private static double rowCubic(byte[] in, int row, int[] xo, double dx) {
-    int v1 = in[row + xo[0]] & 0xff;
-    int v2 = in[row + xo[1]] & 0xff;
-    int v3 = in[row + xo[2]] & 0xff;
-    int v4 = in[row + xo[3]] & 0xff;
+    return rowCubic(in, row + xo[0], row + xo[1], row + xo[2], row + xo[3], dx);
+  }
+
+  private static double rowCubic(byte[] in, int i1, int i2, int i3, int i4, double dx) {
+    int v1 = in[i1] & 0xff;
+    int v2 = in[i2] & 0xff;
+    int v3 = in[i3] & 0xff;
+    int v4 = in[i4] & 0xff;
     // Integer sub-terms are exact, as in Pillow where the operands are promoted UINT8.
     return v2 + dx * ((-v1 + v3) + dx * ((2 * (v1 - v2) + v3 - v4) + dx * (-v1 + v2 - v3 + v4)));
   }

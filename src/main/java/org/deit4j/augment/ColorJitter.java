@@ -60,7 +60,7 @@ public final class ColorJitter implements ImageTransform {
     double b = factor(brightness, rng);
     double c = factor(contrast, rng);
     double s = factor(saturation, rng);
-    if (brightness > 0 || contrast > 0 || saturation > 0) {
+    if (trace != Trace.NONE && (brightness > 0 || contrast > 0 || saturation > 0)) {
       trace.note(String.format(Locale.ROOT, "jitter b%.2f c%.2f s%.2f", b, c, s));
     }
     return applyFactors(image, order, b, c, s);

@@ -68,7 +68,9 @@ public final class Pipeline implements SampleTransform {
     float[] chw = normalize.apply(img);
     if (erasing != null) {
       for (RandomErasing.Rect r : erasing.apply(chw, 3, height, width, rng)) {
-        trace.note("erase " + r.w() + "x" + r.h());
+        if (trace != Trace.NONE) {
+          trace.note("erase " + r.w() + "x" + r.h());
+        }
       }
     }
     return chw;

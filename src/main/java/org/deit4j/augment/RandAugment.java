@@ -76,7 +76,9 @@ public final class RandAugment implements ImageTransform {
     int sign = op.signed() && Draws.random(rng) > 0.5 ? -1 : 1;
     double arg = op.argument(magnitude, sign, translatePct);
     Interpolation filter = op.geometric() ? Draws.choice(rng, filters) : filters[0];
-    trace.note(label(op, magnitude, sign));
+    if (trace != Trace.NONE) {
+      trace.note(label(op, magnitude, sign));
+    }
     return op.applyArgument(img, arg, filter, fill);
   }
 

@@ -38,7 +38,9 @@ public final class RandomCrop implements ImageTransform {
     }
     int top = Draws.randint(rng, 0, ph - size);
     int left = Draws.randint(rng, 0, pw - size);
-    trace.note("crop@" + left + "," + top);
+    if (trace != Trace.NONE) {
+      trace.note("crop@" + left + "," + top);
+    }
     return crop(image, top, left);
   }
 }

@@ -99,7 +99,9 @@ public final class RandomResizedCrop implements ImageTransform {
   public Image apply(Image image, RandomGenerator rng, Trace trace) {
     Box box = sampleBox(image.width(), image.height(), rng);
     Interpolation filter = Draws.choice(rng, filters);
-    trace.note("rrc " + box.width() + "x" + box.height());
+    if (trace != Trace.NONE) {
+      trace.note("rrc " + box.width() + "x" + box.height());
+    }
     return crop(image, box, filter);
   }
 }

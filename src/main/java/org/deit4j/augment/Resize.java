@@ -17,7 +17,51 @@ public final class Resize {
   private static final int MAX_CACHED = 1024;
   private static final ConcurrentHashMap<Long, Coeffs> CACHE = new ConcurrentHashMap<>();
 
+  /**
+   * Per-thread intermediate buffers: a 500x375 source widened to int is 2.25 MB, which would be a
+   * humongous allocation per call under G1.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private Resize() {}
+
+  private static final class Scratch {
+    private final int[][][] rowPools = {new int[0][], new int[0][]};
+    private int[] acc = new int[0];
+    private byte[] r = new byte[0];
+
+    /**
+     * {@code count} row arrays of pool {@code pool}, each of at least {@code len} ints (rows are
+     * reallocated when too short; callers index from 0 up to their own length).
+     */
+    int[][] rows(int pool, int count, int len) {
+      int[][] p = rowPools[pool];
+      if (p.length < count) {
+        p = Arrays.copyOf(p, count);
+        rowPools[pool] = p;
+      }
+      for (int i = 0; i < count; i++) {
+        if (p[i] == null || p[i].length < len) {
+          p[i] = new int[len];
+        }
+      }
+      return p;
+    }
+
+    int[] acc(int n) {
+      if (acc.length < n) {
+        acc = new int[n];
+      }
+      return acc;
+    }
+
+    byte[] r(int n) {
+      if (r.length < n) {
+        r = new byte[n];
+      }
+      return r;
+    }
+  }
 
   /** Fixed-point weights of one pass: output i reads {@code n[i]} inputs from {@code min[i]}. */
   private record Coeffs(int ksize, int[] min, int[] n, int[] k) {}
@@ -46,80 +90,169 @@ public final class Resize {
     if (outW == cw && outH == ch) {
       return Geometry.crop(src, left, top, cw, ch);
     }
+    Scratch scratch = SCRATCH.get();
     boolean horizontal = outW != cw;
     boolean vertical = outH != ch;
     Coeffs cv = vertical ? coeffs(ch, outH, filter) : null;
     int yFirst = vertical ? cv.min[0] : 0;
     int yLast = vertical ? cv.min[outH - 1] + cv.n[outH - 1] : ch;
-    byte[] inter;
-    int interW;
-    int interRow0; // row of `inter` holding crop row yFirst
-    int interStride;
-    int interLeft;
+    int[][] inter; // rows of uint8 values widened to int (see combineRows)
     if (horizontal) {
       Coeffs chz = coeffs(cw, outW, filter);
-      inter = horizontalPass(src, left, top + yFirst, yLast - yFirst, chz, outW);
-      interW = outW;
-      interRow0 = 0;
-      interStride = outW * 3;
-      interLeft = 0;
+      int rows = yLast - yFirst;
+      // The horizontal pass runs on the transposed window so that it, too, combines rows.
+      int[][] t = // (cw, rows*3)
+          transpose(
+              src.rgb(),
+              src.width() * 3,
+              left,
+              top + yFirst,
+              cw,
+              rows,
+              scratch.rows(0, cw, rows * 3));
+      byte[] r = scratch.r(outW * rows * 3); // (outW, rows, 3)
+      combineRows(t, 0, rows * 3, chz, r, scratch.acc(rows * 3));
+      if (!vertical) {
+        byte[] out = new byte[outW * outH * 3];
+        transposeBytes(r, rows, outW, out);
+        return new Image(outW, outH, out);
+      }
+      inter =
+          transpose(
+              r, rows * 3, 0, 0, rows, outW, scratch.rows(1, rows, outW * 3)); // (rows, outW*3)
     } else {
-      inter = src.rgb();
-      interW = cw;
-      interRow0 = top + yFirst;
-      interStride = src.width() * 3;
-      interLeft = left * 3;
-    }
-    if (!vertical) {
-      return new Image(outW, outH, inter); // horizontal pass only: `inter` is the result
+      inter =
+          widen(
+              src.rgb(),
+              src.width() * 3,
+              left * 3,
+              top + yFirst,
+              cw * 3,
+              yLast - yFirst,
+              scratch.rows(0, yLast - yFirst, cw * 3));
     }
     byte[] out = new byte[outW * outH * 3];
-    int[] acc = new int[interW * 3];
-    int rowLen = interW * 3;
-    for (int yy = 0; yy < outH; yy++) {
-      Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
-      int ymin = cv.min[yy] - yFirst;
-      int n = cv.n[yy];
-      int kb = yy * cv.ksize;
-      for (int j = 0; j < n; j++) {
-        int k = cv.k[kb + j];
-        int row = (interRow0 + ymin + j) * interStride + interLeft;
-        for (int x = 0; x < rowLen; x++) {
-          acc[x] += (inter[row + x] & 0xff) * k;
-        }
-      }
-      int o = yy * rowLen;
-      for (int x = 0; x < rowLen; x++) {
-        out[o + x] = clip8(acc[x]);
-      }
-    }
+    combineRows(inter, yFirst, outW * 3, cv, out, scratch.acc(outW * 3));
     return new Image(outW, outH, out);
   }
 
-  private static byte[] horizontalPass(
-      Image src, int left, int rowStart, int rows, Coeffs c, int outW) {
-    byte[] in = src.rgb();
-    byte[] out = new byte[rows * outW * 3];
+  /**
+   * One resampling pass across rows: output row {@code i} (length {@code rowLen}) is the
+   * fixed-point combination of input rows {@code c.min[i] - minShift + j}. Contiguous int loops, so
+   * the JIT vectorises them; integer sums make the order irrelevant to the result.
+   */
+  private static void combineRows(
+      int[][] in, int minShift, int rowLen, Coeffs c, byte[] out, int[] acc) {
+    int outRows = c.min.length;
     int half = 1 << (PRECISION_BITS - 1);
-    int o = 0;
-    for (int y = 0; y < rows; y++) {
-      int row = ((rowStart + y) * src.width() + left) * 3;
-      for (int xx = 0; xx < outW; xx++, o += 3) {
-        int s0 = half;
-        int s1 = half;
-        int s2 = half;
-        int p = row + c.min[xx] * 3;
-        int kb = xx * c.ksize;
-        int n = c.n[xx];
-        for (int j = 0; j < n; j++, p += 3) {
-          int k = c.k[kb + j];
-          s0 += (in[p] & 0xff) * k;
-          s1 += (in[p + 1] & 0xff) * k;
-          s2 += (in[p + 2] & 0xff) * k;
+    for (int i = 0; i < outRows; i++) {
+      int first = c.min[i] - minShift;
+      int n = c.n[i];
+      int kb = i * c.ksize;
+      // Taps in groups of up to 4 per sweep: one read-modify-write of `acc` per group instead of
+      // per tap (the pass is bound by that traffic).
+      int j = 0;
+      boolean init = true;
+      while (j < n) {
+        int[] r0 = in[first + j];
+        int k0 = c.k[kb + j];
+        int start = init ? half : 0;
+        if (n - j >= 4) {
+          int k1 = c.k[kb + j + 1];
+          int k2 = c.k[kb + j + 2];
+          int k3 = c.k[kb + j + 3];
+          int[] r1 = in[first + j + 1];
+          int[] r2 = in[first + j + 2];
+          int[] r3 = in[first + j + 3];
+          if (init) {
+            for (int x = 0; x < rowLen; x++) {
+              acc[x] = half + r0[x] * k0 + r1[x] * k1 + r2[x] * k2 + r3[x] * k3;
+            }
+          } else {
+            for (int x = 0; x < rowLen; x++) {
+              acc[x] += r0[x] * k0 + r1[x] * k1 + r2[x] * k2 + r3[x] * k3;
+            }
+          }
+          j += 4;
+        } else if (n - j >= 2) {
+          int k1 = c.k[kb + j + 1];
+          int[] r1 = in[first + j + 1];
+          if (init) {
+            for (int x = 0; x < rowLen; x++) {
+              acc[x] = start + r0[x] * k0 + r1[x] * k1;
+            }
+          } else {
+            for (int x = 0; x < rowLen; x++) {
+              acc[x] += r0[x] * k0 + r1[x] * k1;
+            }
+          }
+          j += 2;
+        } else {
+          if (init) {
+            for (int x = 0; x < rowLen; x++) {
+              acc[x] = start + r0[x] * k0;
+            }
+          } else {
+            for (int x = 0; x < rowLen; x++) {
+              acc[x] += r0[x] * k0;
+            }
+          }
+          j += 1;
         }
-        out[o] = clip8(s0);
-        out[o + 1] = clip8(s1);
-        out[o + 2] = clip8(s2);
+        init = false;
+      }
+      if (init) {
+        Arrays.fill(acc, 0, rowLen, half); // no taps (cannot happen for valid sizes)
+      }
+      int o = i * rowLen;
+      for (int x = 0; x < rowLen; x++) {
+        out[o + x] = (byte) Math.min(255, Math.max(0, acc[x] >> PRECISION_BITS));
+      }
+    }
+  }
+
+  /**
+   * The {@code w x h} pixel window at {@code (left, top)} of an RGB buffer with row stride {@code
+   * stride} bytes, transposed and widened: {@code w} rows of {@code h} pixels, one array each
+   * (index 0 = first value: the row loops then vectorise).
+   */
+  private static int[][] transpose(
+      byte[] in, int stride, int left, int top, int w, int h, int[][] out) {
+    // Writes contiguous, reads strided: the h source rows touched per column stay in cache while
+    // neighbouring columns reuse them.
+    for (int x = 0; x < w; x++) {
+      int[] row = out[x];
+      int s = top * stride + (left + x) * 3;
+      for (int o = 0; o < h * 3; o += 3, s += stride) {
+        row[o] = in[s] & 0xff;
+        row[o + 1] = in[s + 1] & 0xff;
+        row[o + 2] = in[s + 2] & 0xff;
+      }
+    }
+    return out;
+  }
+
+  /** {@code in} is {@code (w, h, 3)}; writes its transpose {@code (h, w, 3)} to {@code out}. */
+  private static void transposeBytes(byte[] in, int h, int w, byte[] out) {
+    for (int x = 0; x < w; x++) {
+      for (int y = 0; y < h; y++) {
+        int s = (x * h + y) * 3;
+        int o = (y * w + x) * 3;
+        out[o] = in[s];
+        out[o + 1] = in[s + 1];
+        out[o + 2] = in[s + 2];
+      }
+    }
+  }
+
+  /** {@code rows} rows of {@code len} bytes from {@code (col, top)}, widened to int. */
+  private static int[][] widen(
+      byte[] in, int stride, int col, int top, int len, int rows, int[][] out) {
+    for (int y = 0; y < rows; y++) {
+      int[] row = out[y];
+      int s = (top + y) * stride + col;
+      for (int x = 0; x < len; x++) {
+        row[x] = in[s + x] & 0xff;
       }
     }
     return out;

@@ -38,7 +38,9 @@ public final class ThreeAugment implements ImageTransform {
       }
       default -> {
         double radius = Draws.uniform(rng, radiusMin, radiusMax);
-        trace.note(String.format(Locale.ROOT, "blur %.2f", radius));
+        if (trace != Trace.NONE) {
+          trace.note(String.format(Locale.ROOT, "blur %.2f", radius));
+        }
         return GaussianBlur.apply(image, radius);
       }
     }
