@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       PredictCommand.class,
       DataCommand.class,
+      AugmentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
