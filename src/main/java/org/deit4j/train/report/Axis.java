@@ -81,11 +81,12 @@ final class Axis {
     return linearTicks(target, minStep);
   }
 
-  /** 1, 2 or 5 times a power of ten, the smallest such at least {@code raw}. */
+  /** 1, 2 or 5 times a power of ten, the nearest such to {@code raw} on a log scale. */
   static double niceStep(double raw) {
     double mag = Math.pow(10, Math.floor(Math.log10(raw)));
     double f = raw / mag;
-    double m = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    // geometric midpoints between 1, 2, 5 and 10
+    double m = f < Math.sqrt(2) ? 1 : f < Math.sqrt(10) ? 2 : f < Math.sqrt(50) ? 5 : 10;
     return m * mag;
   }
 

@@ -2,6 +2,7 @@ package org.deit4j.train.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
@@ -16,6 +17,7 @@ import java.util.List;
  * corner is right for every chart).
  */
 final class Legend {
+  private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
   private static final int PAD = 8;
   private static final int SWATCH = 26;
   private static final int INSET = 10;
@@ -32,7 +34,7 @@ final class Legend {
     if (series.isEmpty()) {
       return;
     }
-    g.setFont(LineChart.LEGEND_FONT);
+    g.setFont(FONT);
     FontMetrics fm = g.getFontMetrics();
     int row = fm.getHeight() + 2;
     int textW = series.stream().mapToInt(s -> fm.stringWidth(s.name())).max().orElse(0);
@@ -53,7 +55,7 @@ final class Legend {
       g.setStroke(new BasicStroke(2.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       g.draw(new Line2D.Double(box.x + PAD, cy, box.x + PAD + SWATCH, cy));
       g.fill(new Ellipse2D.Double(box.x + PAD + SWATCH / 2.0 - 3, cy - 3, 6, 6));
-      g.setColor(new Color(0x222222));
+      g.setColor(ChartFrame.INK);
       float ty = (float) (cy + (fm.getAscent() - fm.getDescent()) / 2.0);
       g.drawString(s.name(), box.x + PAD + SWATCH + 8, ty);
     }

@@ -2,14 +2,10 @@ package org.deit4j.train.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -24,9 +20,9 @@ import javax.imageio.ImageIO;
 /**
  * A small line-chart renderer on {@code java.awt} in headless mode, for training curves: title,
  * axis labels, 1-2-5 ticks (decades on a log y axis), several named series with distinct colours
- * and a legend, anti-aliased, written as PNG. Missing values ({@code NaN}, infinities, and values
- * {@code <= 0} on a log axis) break a line into segments; a point with no neighbour is drawn as a
- * dot; a chart without any finite point says "no data".
+ * and a legend (from two series on), anti-aliased, written as PNG. Missing values ({@code NaN},
+ * infinities, and values {@code <= 0} on a log axis) break a line into segments; a point with no
+ * neighbour is drawn as a dot; a chart without any finite point says "no data".
  *
  * <p>Usage: {@code new LineChart("Loss", "epoch", "loss").add("train_loss", x, y).writePng(p)}. The
  * builder methods mutate and return this chart; a chart is not thread-safe.
@@ -55,16 +51,6 @@ public final class LineChart {
 
   /** Series with at most this many finite points also get a dot per point. */
   static final int MARKER_MAX_POINTS = 40;
-
-  private static final Color INK = new Color(0x222222);
-  private static final Color FRAME = new Color(0x555555);
-  private static final Color GRID = new Color(0xe3e3e3);
-  private static final Color MINOR_GRID = new Color(0xf3f3f3);
-  private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 18);
-  private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-  private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-  static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-  private static final int TICK_LEN = 5;
 
   /**
    * One named curve; {@code x[i], y[i]} is a point, non-finite values are gaps. Arrays are copied.
@@ -187,78 +173,20 @@ public final class LineChart {
     double[] xr = range(true);
     double[] yr = range(false);
     boolean empty = xr == null;
-    Axis xa = empty ? new Axis(0, 1, false) : Axis.fit(xr[0], xr[1], false, 0.02);
+    Axis xa;
+    if (empty) {
+      xa = new Axis(0, 1, false);
+    } else if (integerX && xr[0] == xr[1]) {
+      xa = new Axis(xr[0] - 0.5, xr[0] + 0.5, false); // one epoch: no ticks at epochs never run
+    } else {
+      xa = Axis.fit(xr[0], xr[1], false, 0.02);
+    }
     Axis ya =
         empty ? new Axis(logY ? 0.1 : 0, logY ? 10 : 1, logY) : Axis.fit(yr[0], yr[1], logY, 0.05);
-
-    FontMetrics tm = g.getFontMetrics(TICK_FONT);
-    FontMetrics lm = g.getFontMetrics(LABEL_FONT);
-    FontMetrics hm = g.getFontMetrics(TITLE_FONT);
-    int top = 14 + hm.getHeight() + 10;
-    int bottom = TICK_LEN + 4 + tm.getHeight() + 6 + lm.getHeight() + 10;
-    int plotH = height - top - bottom;
-    List<Axis.Tick> yTicks = empty ? List.of() : ya.ticks(Math.max(2, plotH / 55), 0);
-    int tickW = 0;
-    for (Axis.Tick t : yTicks) {
-      tickW = Math.max(tickW, tm.stringWidth(t.label()));
-    }
-    int left = 12 + lm.getHeight() + 8 + tickW + TICK_LEN + 4;
-    int plotW = width - left - 24;
-    Rectangle plot = new Rectangle(left, top, plotW, plotH);
-    List<Axis.Tick> xTicks = empty ? List.of() : xTicks(xa, plotW, tm);
-
-    // grid, then frame and tick marks
-    g.setStroke(new BasicStroke(1f));
-    for (Axis.Tick t : yTicks) {
-      double py = plot.y + (1 - ya.fraction(t.value())) * plot.height;
-      g.setColor(t.major() ? GRID : MINOR_GRID);
-      g.draw(new Line2D.Double(plot.x, py, plot.getMaxX(), py));
-    }
-    for (Axis.Tick t : xTicks) {
-      double px = plot.x + xa.fraction(t.value()) * plot.width;
-      g.setColor(GRID);
-      g.draw(new Line2D.Double(px, plot.y, px, plot.getMaxY()));
-    }
-    g.setColor(FRAME);
-    g.drawRect(plot.x, plot.y, plot.width, plot.height);
-    g.setFont(TICK_FONT);
-    for (Axis.Tick t : yTicks) {
-      double py = plot.y + (1 - ya.fraction(t.value())) * plot.height;
-      int len = t.major() ? TICK_LEN : TICK_LEN - 2;
-      g.setColor(FRAME);
-      g.draw(new Line2D.Double(plot.x - len, py, plot.x, py));
-      g.setColor(INK);
-      float ty = (float) (py + (tm.getAscent() - tm.getDescent()) / 2.0);
-      g.drawString(t.label(), plot.x - TICK_LEN - 4 - tm.stringWidth(t.label()), ty);
-    }
-    for (Axis.Tick t : xTicks) {
-      double px = plot.x + xa.fraction(t.value()) * plot.width;
-      g.setColor(FRAME);
-      g.draw(new Line2D.Double(px, plot.getMaxY(), px, plot.getMaxY() + TICK_LEN));
-      g.setColor(INK);
-      float tx = (float) (px - tm.stringWidth(t.label()) / 2.0);
-      g.drawString(t.label(), tx, plot.y + plot.height + TICK_LEN + 4 + tm.getAscent());
-    }
-
-    // title and axis labels
-    g.setColor(INK);
-    g.setFont(TITLE_FONT);
-    g.drawString(title, (width - hm.stringWidth(title)) / 2f, 14 + hm.getAscent());
-    g.setFont(LABEL_FONT);
-    float xlx = (float) (plot.getCenterX() - lm.stringWidth(xLabel) / 2.0);
-    g.drawString(xLabel, xlx, height - 10 - lm.getDescent());
-    AffineTransform saved = g.getTransform();
-    g.translate(12 + lm.getAscent(), plot.getCenterY() + lm.stringWidth(yLabel) / 2.0);
-    g.rotate(-Math.PI / 2);
-    g.drawString(yLabel, 0, 0);
-    g.setTransform(saved);
-
+    ChartFrame frame = new ChartFrame(title, xLabel, yLabel);
+    Rectangle plot = frame.draw(g, width, height, empty ? null : xa, empty ? null : ya, integerX);
     if (empty) {
-      g.setColor(FRAME);
-      g.drawString(
-          "no data",
-          (float) (plot.getCenterX() - lm.stringWidth("no data") / 2.0),
-          (float) plot.getCenterY());
+      frame.noData(g, plot);
       return;
     }
     List<double[][]> pixels = new ArrayList<>();
@@ -270,21 +198,8 @@ public final class LineChart {
       drawSeries(g, pixels.get(i), series.get(i).color());
     }
     g.setClip(null);
-    new Legend(series, pixels).draw(g, plot);
-  }
-
-  /** x ticks whose labels do not collide: the step grows until they fit. */
-  private List<Axis.Tick> xTicks(Axis xa, int plotW, FontMetrics tm) {
-    int target = Math.max(2, plotW / 90);
-    while (true) {
-      List<Axis.Tick> ticks = xa.ticks(target, integerX ? 1 : 0);
-      double gap = ticks.size() < 2 ? plotW : plotW * xa.fraction(ticks.get(1).value());
-      gap -= ticks.size() < 2 ? 0 : plotW * xa.fraction(ticks.get(0).value());
-      int widest = ticks.stream().mapToInt(t -> tm.stringWidth(t.label())).max().orElse(0);
-      if (target <= 2 || widest + 12 <= gap) {
-        return ticks;
-      }
-      target--;
+    if (series.size() > 1) { // one curve: the title and the y label already name it
+      new Legend(series, pixels).draw(g, plot);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Turns a run folder's {@code metrics.jsonl} into plots and a short Markdown report: {@value
@@ -79,9 +80,18 @@ public final class RunReport {
     return report;
   }
 
+  /**
+   * Adds the epochs where {@code key} was logged, joined by lines: evaluating every few epochs is
+   * common, and a gap at every skipped evaluation would draw a dashed curve.
+   */
   private static void addIfPresent(LineChart c, RunSummary s, double[] x, String key, String name) {
-    if (s.has(key)) {
-      c.add(name, x, s.series(key));
+    double[] y = s.series(key);
+    int[] kept = IntStream.range(0, y.length).filter(i -> Double.isFinite(y[i])).toArray();
+    if (kept.length > 0) {
+      c.add(
+          name,
+          IntStream.of(kept).mapToDouble(i -> x[i]).toArray(),
+          IntStream.of(kept).mapToDouble(i -> y[i]).toArray());
     }
   }
 

@@ -14,9 +14,12 @@ class AxisTest {
 
   @Test
   void niceStepsAreOneTwoFiveTimesAPowerOfTen() {
-    assertEquals(0.2, Axis.niceStep(0.13), 1e-15);
-    assertEquals(1.0, Axis.niceStep(0.7), 1e-15);
-    assertEquals(5.0, Axis.niceStep(3), 1e-15);
+    assertEquals(0.1, Axis.niceStep(0.13), 1e-15);
+    assertEquals(0.2, Axis.niceStep(0.15), 1e-15);
+    assertEquals(0.5, Axis.niceStep(0.7), 1e-15);
+    assertEquals(1.0, Axis.niceStep(0.75), 1e-15);
+    assertEquals(2.0, Axis.niceStep(3), 1e-15);
+    assertEquals(5.0, Axis.niceStep(3.3), 1e-15);
     assertEquals(10.0, Axis.niceStep(10), 1e-15);
     assertEquals(50.0, Axis.niceStep(37), 1e-15);
   }
