@@ -47,6 +47,11 @@ final class Axis {
       return new Axis(Math.pow(10, a - m), Math.pow(10, b + m), true);
     }
     double span = max - min;
+    // a spread at rounding-noise level (a "constant" computed two ways) is a constant
+    if (span <= 1e-9 * Math.max(Math.abs(min), Math.abs(max))) {
+      span = 0;
+      max = min;
+    }
     double m = span > 0 ? span * pad : (min == 0 ? 1 : Math.abs(min) * 0.1);
     return new Axis(min - m, max + m, false);
   }
@@ -93,6 +98,9 @@ final class Axis {
   private List<Tick> linearTicks(int target, double minStep) {
     double step = Math.max(niceStep((hi - lo) / Math.max(1, target)), minStep);
     List<Tick> out = new ArrayList<>();
+    if (Math.max(Math.abs(lo), Math.abs(hi)) / step > 1e12) {
+      return out; // beyond double's resolution for tick arithmetic: draw no ticks
+    }
     for (long k = (long) Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
       double v = k * step;
       out.add(new Tick(v == 0 ? 0 : v, format(v, step)));

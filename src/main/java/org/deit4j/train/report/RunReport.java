@@ -105,9 +105,14 @@ public final class RunReport {
     if (facts.isEmpty()) {
       md.append("No facts were recorded for this run.\n\n");
     } else {
-      md.append("| | |\n|---|---|\n");
+      md.append("| setting | value |\n|---|---|\n");
       facts.forEach(
-          (k, v) -> md.append("| ").append(cell(k)).append(" | ").append(code(v)).append(" |\n"));
+          (k, v) ->
+              md.append("| ")
+                  .append(cell(String.valueOf(k)))
+                  .append(" | ")
+                  .append(code(v))
+                  .append(" |\n"));
       md.append('\n');
     }
 
@@ -216,7 +221,7 @@ public final class RunReport {
    * table (GitHub unescapes them inside code spans).
    */
   static String code(String v) {
-    if (v.isBlank()) {
+    if (v == null || v.isBlank()) {
       return "";
     }
     String one = v.replaceAll("\\s*\\R\\s*", " ").replace("|", "\\|");

@@ -63,6 +63,9 @@ class AxisTest {
     assertEquals(0.5, a.fraction(5), 1e-12);
     Axis z = Axis.fit(0, 0, false, 0.05);
     assertEquals(0.5, z.fraction(0), 1e-12);
+    Axis noise = Axis.fit(0.1, 0.1 + 1e-17, false, 0.05); // rounding noise: still a constant
+    assertTrue(noise.hi() - noise.lo() > 0.01, "range " + (noise.hi() - noise.lo()));
+    assertTrue(new Axis(1e20, 1e20 + 1e6, false).ticks(5, 0).isEmpty(), "no absurd ticks");
     Axis l = Axis.fit(1e-3, 1e-3, true, 0.05);
     assertEquals(0.5, l.fraction(1e-3), 1e-12);
   }

@@ -51,7 +51,7 @@ class MetricsLogTest {
 
   @Test
   void appendedRowsReadBackEqualIncludingExtrasAndNonFinite() throws IOException {
-    Path f = dir.resolve("sub-missing-ok.jsonl");
+    Path f = dir.resolve("created-by-append.jsonl");
     EpochMetrics a = EpochMetrics.of(0).with(EpochMetrics.LR, 1e-6).with("phase", "warmup");
     EpochMetrics b =
         EpochMetrics.of(1)

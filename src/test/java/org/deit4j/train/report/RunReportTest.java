@@ -138,6 +138,7 @@ class RunReportTest {
     assertEquals("`` `x` ``", RunReport.code("`x`"));
     assertEquals("`one two`", RunReport.code("one\n  two"));
     assertEquals("", RunReport.code(" "));
+    assertEquals("", RunReport.code(null));
     assertEquals("4 min 12 s", RunReport.duration(252));
     assertEquals("9.3 s", RunReport.duration(9.3));
     assertEquals("n/a", RunReport.duration(Double.NaN));
