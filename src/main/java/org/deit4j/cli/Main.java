@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       PredictCommand.class,
       DataCommand.class,
       AugmentCommand.class,
+      QuickstartCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -43,6 +44,7 @@ public final class Main implements Runnable {
   /** Builds the configured command line (also used by tests). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    cl.setOverwrittenOptionsAllowed(true); // a later flag wins, as in deit's argparse
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           boolean verbose = parseResult.hasMatchedOption("--verbose");

@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deit4j.distill.DistillationType;
 import org.deit4j.model.VitConfig;
-import org.deit4j.train.MetricsListener;
 import org.deit4j.train.NonFiniteException;
 import org.deit4j.train.ProgressBar;
 import org.deit4j.train.RunSetup;
 import org.deit4j.train.TrainConfig;
 import org.deit4j.train.TrainListener;
 import org.deit4j.train.Trainer;
+import org.deit4j.train.report.ReportListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +42,9 @@ public final class TrainCommand implements Callable<Integer> {
       description = "YAML/JSON recipe: flag names as keys.")
   Path config;
 
-  @Option(names = "--model", required = true, description = "Model preset (timm name).")
+  @Option(
+      names = "--model",
+      description = "Model preset (timm name); required here or in --config.")
   String model;
 
   @Option(names = "--model-args", paramLabel = "K=V,...", description = "timm keyword overrides.")
@@ -241,7 +243,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
     List<TrainListener> listeners = new ArrayList<>();
     listeners.add(new ProgressBar(System.err, System.console() != null));
-    listeners.add(new MetricsListener(Path.of(cfg.outputDir())));
+    listeners.add(
+        new ReportListener(
+            Path.of(cfg.outputDir()),
+            Map.of(
+                "command",
+                "deit " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))));
     try (RunSetup run = RunSetup.prepare(cfg, resumeFrom)) {
       new Trainer(run, listeners).run();
       spec.commandLine()
@@ -338,7 +345,9 @@ public final class TrainCommand implements Callable<Integer> {
         args.add(flag + "=" + v);
       }
     }
-    List<String> cli = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    int self = all.indexOf(spec.name()); // original args start at the top-level command
+    List<String> cli = new ArrayList<>(all.subList(self + 1, all.size()));
     for (int i = 0; i < cli.size(); i++) {
       if (cli.get(i).equals("--config")) {
         cli.remove(i);

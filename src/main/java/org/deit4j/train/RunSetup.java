@@ -3,6 +3,7 @@ package org.deit4j.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.bytedeco.pytorch.global.torch;
 import org.deit4j.augment.Normalize;
 import org.deit4j.augment.RandomErasing;
 import org.deit4j.augment.Recipe;
@@ -58,6 +59,7 @@ public final class RunSetup implements AutoCloseable {
     classes = train.classes();
     trainImages = train.size();
     int k = classes.size();
+    torch.manual_seed(config.seed()); // initial weights depend on the seed only
     model = Models.create(config.model(), config.modelArgs(), k, config.dropPath(), config.drop());
     int size = inputSize(config, model);
     double[] mean = config.mean() != null ? config.mean() : Normalize.IMAGENET_MEAN;

@@ -1,0 +1,189 @@
+package org.deit4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deit4j.cli.CliRunner;
+import org.deit4j.io.HostTensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tier 3: a few batches through train → checkpoint → resume → eval → predict, on the bundled
+ * Fashion-MNIST subset with a tiny distilled DeiT and an (untrained) RegNetY teacher.
+ */
+class TrainEndToEndTest {
+  @TempDir static Path tmp;
+  static Path data;
+
+  @BeforeAll
+  static void extractData() throws Exception {
+    data = tmp.resolve("fashion-mnist-mini");
+    Files.createDirectories(data);
+    for (String f :
+        new String[] {
+          "train-images-idx3-ubyte.gz",
+          "train-labels-idx1-ubyte.gz",
+          "t10k-images-idx3-ubyte.gz",
+          "t10k-labels-idx1-ubyte.gz"
+        }) {
+      try (var in = TrainEndToEndTest.class.getResourceAsStream("/org/deit4j/quickstart/" + f)) {
+        Files.copy(in, data.resolve(f));
+      }
+    }
+  }
+
+  /** A tiny distilled run: 20 images (2 per class), batch 8 → 2 steps per epoch. */
+  static String[] trainArgs(Path out, int epochs, String... extra) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--model",
+                "deit_fm_distilled_patch4_28",
+                "--model-args",
+                "depth=1,embed_dim=32",
+                "--data",
+                data + ":train",
+                "--eval-data",
+                data + ":t10k",
+                "--per-class",
+                "2",
+                "--batch-size",
+                "8",
+                "--epochs",
+                Integer.toString(epochs),
+                "--no-repeated-aug",
+                "--warmup-epochs",
+                "1",
+                "--lr",
+                "1e-3",
+                "--unscale-lr",
+                "--mean",
+                "0.2860,0.2860,0.2860",
+                "--std",
+                "0.3530,0.3530,0.3530",
+                "--distillation-type",
+                "hard",
+                "--teacher-model",
+                "regnety_002",
+                "--teacher-args",
+                "stem_stride=1",
+                "--num-workers",
+                "2",
+                "--output-dir",
+                out.toString()));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void trainCheckpointResumeEvalPredict() throws Exception {
+    Path straight = tmp.resolve("straight");
+    CliRunner r = CliRunner.run(trainArgs(straight, 2));
+    assertEquals(0, r.code(), r.err());
+    for (String f :
+        new String[] {
+          "last.safetensors",
+          "best.safetensors",
+          "metrics.jsonl",
+          "report.md",
+          "loss.png",
+          "lr.png",
+          "top1.png"
+        }) {
+      assertTrue(Files.exists(straight.resolve(f)), f);
+    }
+    assertEquals(2, Files.readAllLines(straight.resolve("metrics.jsonl")).size());
+    assertTrue(Files.readString(straight.resolve("metrics.jsonl")).contains("test_top1_dist"));
+
+    // interrupted after epoch 1, then resumed: the same weights, bit for bit
+    Path split = tmp.resolve("split");
+    assertEquals(0, CliRunner.run(trainArgs(split, 1)).code());
+    Checkpoint after1 = Checkpoint.load(split.resolve("last.safetensors"));
+    assertEquals(1, after1.epochsDone());
+    r =
+        CliRunner.run(
+            trainArgs(split, 2, "--resume", split.resolve("last.safetensors").toString()));
+    assertEquals(0, r.code(), r.err());
+    Map<String, HostTensor> a = Checkpoint.load(straight.resolve("last.safetensors")).model();
+    Map<String, HostTensor> b = Checkpoint.load(split.resolve("last.safetensors")).model();
+    assertEquals(a.keySet(), b.keySet());
+    for (String k : a.keySet()) {
+      assertEquals(a.get(k), b.get(k), "resumed weights differ at " + k);
+    }
+    Map<String, HostTensor> o1 = Checkpoint.load(straight.resolve("last.safetensors")).optimizer();
+    Map<String, HostTensor> o2 = Checkpoint.load(split.resolve("last.safetensors")).optimizer();
+    assertEquals(o1, o2, "optimizer state after resume");
+
+    CliRunner ev =
+        CliRunner.run(
+            "eval",
+            "--weights",
+            straight.resolve("best.safetensors").toString(),
+            "--data",
+            data + ":t10k",
+            "--json");
+    assertEquals(0, ev.code(), ev.err());
+    assertTrue(ev.out().contains("\"images\":1000"), ev.out());
+    assertTrue(ev.out().contains("\"dist\""), ev.out());
+
+    Path img = tmp.resolve("shoe.png");
+    org.deit4j.augment.ImageCodec.writePng(
+        org.deit4j.data.DatasetSpec.parse(data + ":t10k").open().image(0), img);
+    CliRunner pr =
+        CliRunner.run(
+            "predict",
+            "--weights",
+            straight.resolve("best.safetensors").toString(),
+            "--images",
+            img.toString(),
+            "--json");
+    assertEquals(0, pr.code(), pr.err());
+    assertTrue(pr.out().contains("Ankle boot") || pr.out().contains("\"label\""), pr.out());
+  }
+
+  @Test
+  void divergenceStopsWithItsOwnExitCodeAndNoCheckpoint() {
+    Path out = tmp.resolve("diverged");
+    CliRunner r = CliRunner.run(trainArgs(out, 3, "--lr", "1e12", "--warmup-epochs", "0"));
+    assertEquals(4, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("diverged"), r.err());
+    assertFalse(Files.exists(out.resolve("last.safetensors")), "no checkpoint after a bad step");
+  }
+
+  @Test
+  void configFileSuppliesFlagsAndCliOverrides() throws Exception {
+    Path out = tmp.resolve("fromconfig");
+    Path yaml = tmp.resolve("recipe.yaml");
+    Files.writeString(
+        yaml,
+        "model: vit_fm_patch4_28\nmodel-args: {depth: 1, embed_dim: 32}\n"
+            + "per_class: 2\nbatch-size: 8\nepochs: 5\nrepeated-aug: false\nmodel-ema: false\n"
+            + "mean: [0.286, 0.286, 0.286]\nstd: [0.353, 0.353, 0.353]\n");
+    CliRunner r =
+        CliRunner.run(
+            "train",
+            "--config",
+            yaml.toString(),
+            "--data",
+            data + ":train",
+            "--epochs",
+            "1",
+            "--output-dir",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "CLI --epochs wins");
+    Checkpoint c = Checkpoint.load(out.resolve("last.safetensors"));
+    assertEquals(8, c.config().batchSize());
+    assertEquals("32", c.config().modelArgs().get("embed_dim"));
+    assertTrue(c.ema().isEmpty());
+  }
+}
