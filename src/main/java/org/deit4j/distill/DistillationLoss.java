@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Tensors;
+import org.deit4j.teacher.LogitsModel;
 import org.deit4j.train.Criterion;
 import org.deit4j.train.Losses;
 
@@ -86,7 +87,7 @@ public final class DistillationLoss {
    * @param targets targets for the base criterion
    * @param teacher the frozen teacher; may be null for {@code none}
    */
-  public Parts compute(Tensor images, StudentOutputs out, Tensor targets, Teacher teacher) {
+  public Parts compute(Tensor images, StudentOutputs out, Tensor targets, LogitsModel teacher) {
     if (!type.usesTeacher()) {
       return compute(out, targets, null);
     }

@@ -5,16 +5,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reader and writer of the huggingface safetensors format: an unsigned 64-bit little-endian header
@@ -127,33 +121,17 @@ public final class Safetensors {
       throws IOException {
     byte[] header = SafetensorsHeader.encode(tensors, metadata);
     Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-    boolean done = false;
-    try {
-      keepPermissions(tmp, abs);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        len.putLong(0, header.length);
-        writeFully(ch, len);
-        writeFully(ch, ByteBuffer.wrap(header));
-        for (HostTensor t : tensors.values()) {
-          writeFully(ch, t.data());
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      done = true;
-      syncDirectory(dir);
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    AtomicFiles.write(
+        abs,
+        ch -> {
+          ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+          len.putLong(0, header.length);
+          AtomicFiles.writeFully(ch, len);
+          AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+          for (HostTensor t : tensors.values()) {
+            AtomicFiles.writeFully(ch, t.data());
+          }
+        });
   }
 
   // ---------------------------------------------------------------- data
@@ -219,36 +197,5 @@ public final class Safetensors {
       pos += r;
     }
     dst.flip();
-  }
-
-  private static void writeFully(FileChannel ch, ByteBuffer src) throws IOException {
-    while (src.hasRemaining()) {
-      ch.write(src);
-    }
-  }
-
-  /**
-   * Temporary files are created owner-only; give the result the permissions the replaced file had,
-   * or the usual rw-r--r-- for a new one (POSIX file systems only).
-   */
-  private static void keepPermissions(Path tmp, Path target) throws IOException {
-    try {
-      Set<PosixFilePermission> perms =
-          Files.exists(target)
-              ? Files.getPosixFilePermissions(target)
-              : PosixFilePermissions.fromString("rw-r--r--");
-      Files.setPosixFilePermissions(tmp, perms);
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: keep the platform default
-    }
-  }
-
-  /** Makes the rename durable; not every platform can open a directory, which is harmless. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort: the data itself was forced before the rename
-    }
   }
 }

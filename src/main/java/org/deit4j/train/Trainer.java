@@ -134,7 +134,7 @@ public final class Trainer {
     DistillationLoss.Parts parts;
     LogitsModel teacher = run.teacher();
     if (teacher != null) {
-      parts = run.loss().compute(x, out, targets, teacher::logits); // teacher sees the mixed batch
+      parts = run.loss().compute(x, out, targets, teacher); // teacher sees the mixed batch
     } else {
       parts = run.loss().compute(out, targets, null);
     }

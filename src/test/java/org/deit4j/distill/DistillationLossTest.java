@@ -13,6 +13,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.deit4j.engine.Engine;
+import org.deit4j.teacher.LogitsModel;
 import org.deit4j.testutil.Fixtures;
 import org.deit4j.train.Criterion;
 import org.deit4j.train.Losses;
@@ -123,7 +124,7 @@ class DistillationLossTest {
       Tensor labels = Fixtures.tensor(in.get("labels_soft"));
       AtomicInteger calls = new AtomicInteger();
       boolean[] gradEnabledInside = {true};
-      Teacher teacher =
+      LogitsModel teacher =
           images -> {
             calls.incrementAndGet();
             gradEnabledInside[0] = GradMode.is_enabled();

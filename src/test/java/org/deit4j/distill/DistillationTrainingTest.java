@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Engine;
+import org.deit4j.teacher.LogitsModel;
 import org.deit4j.train.AdamW;
 import org.deit4j.train.Guards;
 import org.deit4j.train.Losses;
@@ -44,7 +45,7 @@ class DistillationTrainingTest {
         torch.manual_seed(0);
         TwoHeadStudent student = new TwoHeadStudent();
         LinearImpl teacherNet = new LinearImpl(8, 5);
-        Teacher teacher = teacherNet::forward;
+        LogitsModel teacher = teacherNet::forward;
         Tensor x = torch.randn(16, 8);
         Tensor labels = torch.randint(5, new long[] {16});
         Tensor targets = Losses.smoothedOneHot(labels, 5, 0.1); // (16, 5) soft targets

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.imageio.ImageIO;
+import org.deit4j.io.AtomicFiles;
 
 /**
  * A small line-chart renderer on {@code java.awt} in headless mode, for training curves: title,

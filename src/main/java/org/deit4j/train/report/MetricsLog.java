@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.deit4j.io.AtomicFiles;
 
 /**
  * The per-epoch log {@code metrics.jsonl}: one JSON object per line, appended as each epoch ends.

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import org.deit4j.io.AtomicFiles;
 
 /**
  * Turns a run folder's {@code metrics.jsonl} into plots and a short Markdown report: {@value
