@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
+import org.deit4j.augment.Recipes;
 import org.deit4j.augment.SampleTransform;
 import org.deit4j.data.Batch;
 import org.deit4j.data.Dataset;
@@ -41,8 +42,11 @@ public final class DataBench implements Callable<Integer> {
   @Option(names = "--warmup", description = "Untimed batches first (default: 3).")
   int warmup = 3;
 
-  @Option(names = "--size", description = "Output side for the stand-in transform (default: 224).")
+  @Option(names = "--size", description = "Recipe input size (default: 224).")
   int size = 224;
+
+  @Option(names = "--recipe", description = "deit, deit3, eval or none (default: deit).")
+  String recipe = "deit";
 
   @Option(
       names = "--rounds",
@@ -105,8 +109,8 @@ public final class DataBench implements Callable<Integer> {
     PrintStream out = System.out;
     Dataset ds = DatasetSpec.parse(datasetSpec).open();
     out.printf(
-        "dataset %s: %d images; batch %d, %d timed batches, transform nearest-resize %d%n",
-        datasetSpec, ds.size(), batchSize, batches, size);
+        "dataset %s: %d images; batch %d, %d timed batches, recipe %s at %d px%n",
+        datasetSpec, ds.size(), batchSize, batches, recipe, size);
     out.printf(
         "cores %d, libtorch threads %d%n",
         Runtime.getRuntime().availableProcessors(), Engine.threads());
@@ -114,7 +118,7 @@ public final class DataBench implements Callable<Integer> {
     for (int round = 1; round <= rounds; round++) {
       for (int t : threads) {
         Result r =
-            measure(ds, () -> new NearestResizeToTensor(size), t, batchSize, warmup, batches);
+            measure(ds, () -> Recipes.named(recipe, size).build(), t, batchSize, warmup, batches);
         out.printf(
             "%6d %8d %12.0f %10.1f%n",
             round, t, r.imagesPerSecond(), 1000.0 * r.seconds() / batches);
