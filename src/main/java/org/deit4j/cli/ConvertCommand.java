@@ -12,6 +12,7 @@ import org.deit4j.io.DType;
 import org.deit4j.io.HostTensor;
 import org.deit4j.io.Safetensors;
 import org.deit4j.io.WeightFiles;
+import org.deit4j.train.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Parameters;
     name = "convert",
     mixinStandardHelpOptions = true,
     description =
-        "Convert a PyTorch .pth checkpoint (state dict) to safetensors, without running pickle"
-            + " code.")
+        "Convert a PyTorch .pth checkpoint (state dict) or a deit4j training checkpoint to a"
+            + " safetensors state dict with timm keys, without running pickle code.")
 public final class ConvertCommand implements Callable<Integer> {
   /** What to do with floating-point tensors. */
   public enum DTypeChoice {
@@ -47,8 +48,9 @@ public final class ConvertCommand implements Callable<Integer> {
       names = "--key",
       paramLabel = "KEY",
       description =
-          "Checkpoint entry holding the state dict (e.g. model, model_ema). Default: the root if"
-              + " it is a state dict, else the first of model, state_dict, model_ema.")
+          "Checkpoint entry holding the state dict (e.g. model, model_ema; 'ema' for a deit4j"
+              + " checkpoint's EMA). Default: the root if it is a state dict, else the first of"
+              + " model, state_dict, model_ema.")
   String key;
 
   @Option(
@@ -67,7 +69,11 @@ public final class ConvertCommand implements Callable<Integer> {
     }
     Map<String, HostTensor> tensors;
     try {
-      tensors = WeightFiles.read(input, key);
+      // a deit4j checkpoint exports its model (or, with --key ema, its EMA) as a timm state dict
+      tensors =
+          Checkpoint.isCheckpoint(input)
+              ? Checkpoint.modelWeights(input, "ema".equals(key))
+              : WeightFiles.read(input, key);
     } catch (NoSuchFileException e) {
       throw new CliException(ExitCodes.INPUT, "file not found: " + e.getMessage(), e);
     } catch (IOException | IllegalArgumentException e) {

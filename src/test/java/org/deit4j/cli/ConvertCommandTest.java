@@ -28,12 +28,11 @@ class ConvertCommandTest {
     return Path.of(ConvertCommandTest.class.getResource("/io/pth/" + name).toURI());
   }
 
-  /** Main's error handling with the verb added, as the lead will register it. */
+  /** The verb through Main's command line and error handling. */
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {
     CommandLine cl = Main.commandLine();
-    cl.addSubcommand("convert", new ConvertCommand());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));

@@ -135,6 +135,16 @@ class TrainEndToEndTest {
     assertTrue(ev.out().contains("\"images\":1000"), ev.out());
     assertTrue(ev.out().contains("\"dist\""), ev.out());
 
+    Path exported = tmp.resolve("student.safetensors");
+    CliRunner cv =
+        CliRunner.run(
+            "convert", straight.resolve("best.safetensors").toString(), exported.toString());
+    assertEquals(0, cv.code(), cv.err());
+    Map<String, HostTensor> timmKeys = org.deit4j.io.Safetensors.read(exported).tensors();
+    assertTrue(
+        timmKeys.containsKey("blocks.0.attn.qkv.weight") && timmKeys.containsKey("head_dist.bias"),
+        timmKeys.keySet().toString());
+
     Path img = tmp.resolve("shoe.png");
     org.deit4j.augment.ImageCodec.writePng(
         org.deit4j.data.DatasetSpec.parse(data + ":t10k").open().image(0), img);
