@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -121,6 +122,16 @@ public final class StateDict {
         }
         continue;
       }
+      if (h.dtype().isFloating() != Tensors.dtype(e.getValue().scalar_type()).isFloating()) {
+        // as PyTorch: float weights never load into integer buffers or back
+        mismatched.add(
+            e.getKey()
+                + ": file "
+                + h.dtype()
+                + " vs model "
+                + Tensors.dtype(e.getValue().scalar_type()));
+        continue;
+      }
       toCopy.put(e.getKey(), h);
     }
     for (String k : source.keySet()) {
@@ -135,9 +146,11 @@ public final class StateDict {
     }
     try (NoGradGuard g = new NoGradGuard()) {
       for (Map.Entry<String, HostTensor> e : toCopy.entrySet()) {
-        Tensor dst = target.get(e.getKey());
-        Tensor src = Tensors.toTorch(e.getValue());
-        dst.copy_(src); // converts dtype (e.g. F16/BF16 checkpoints) into the parameter's dtype
+        // one scope per tensor frees each temporary source at once (checkpoints can be large)
+        try (PointerScope scope = new PointerScope()) {
+          // copy_ converts the dtype (e.g. F16/BF16 checkpoints) into the parameter's dtype
+          target.get(e.getKey()).copy_(Tensors.toTorch(e.getValue()));
+        }
         loaded.add(e.getKey());
       }
     }

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.io.HostTensor;
+import org.deit4j.io.StateDict;
 
 /**
  * RegNetY (Radosavovic et al. 2020) as timm's {@code RegNet}: {@code stem} (3x3 conv + BN + ReLU),
@@ -106,7 +108,7 @@ public final class RegNet extends Module implements LogitsModel {
   /** Number of parameters (all trainable when not frozen). */
   public long numParams() {
     long n = 0;
-    for (Tensor p : ModuleState.parameters(this)) {
+    for (Tensor p : NamedTensors.parameterList(this)) {
       n += p.numel();
     }
     return n;
@@ -120,12 +122,12 @@ public final class RegNet extends Module implements LogitsModel {
    * @return keys left out (always empty when strict)
    * @throws IllegalArgumentException listing every missing, unexpected or mismatched key
    */
-  public LoadReport loadStateDict(Map<String, HostTensor> stateDict, boolean strict) {
-    return ModuleState.load(this, stateDict, strict);
+  public StateDict.LoadReport loadStateDict(Map<String, HostTensor> stateDict, boolean strict) {
+    return StateDict.load(this, stateDict, strict, k -> false);
   }
 
   /** Copies of all parameters and buffers, keyed and ordered as timm's {@code state_dict()}. */
   public Map<String, HostTensor> stateDict() {
-    return ModuleState.toHost(this);
+    return StateDict.save(this);
   }
 }

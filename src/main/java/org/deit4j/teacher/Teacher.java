@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.io.HostTensor;
 import org.deit4j.io.WeightFiles;
 
@@ -32,7 +33,7 @@ public final class Teacher implements LogitsModel {
     this.forward = Objects.requireNonNull(forward, "forward");
     this.module = module;
     if (module != null) {
-      for (Tensor p : ModuleState.parameters(module)) {
+      for (Tensor p : NamedTensors.parameterList(module)) {
         p.requires_grad_(false);
       }
       module.eval();

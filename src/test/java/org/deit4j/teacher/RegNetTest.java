@@ -16,8 +16,10 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.io.DType;
 import org.deit4j.io.HostTensor;
+import org.deit4j.io.StateDict;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class RegNetTest {
   void regnety002StateDictKeysShapesAndOrderAreTimms() throws IOException {
     JsonNode want = RegNetConfigTest.presetsJson().get("regnety_002_state_dict");
     RegNet m = RegNet.preset("regnety_002");
-    Map<String, Tensor> got = ModuleState.entries(m);
+    Map<String, Tensor> got = NamedTensors.stateDict(m);
     List<String> wantKeys = new ArrayList<>();
     for (JsonNode e : want) {
       String key = e.get(0).asText();
@@ -84,7 +86,7 @@ class RegNetTest {
         .get("regnety_160_state_dict_names")
         .forEach(e -> want.add(e.asText()));
     RegNet m = RegNet.preset("regnety_160");
-    assertEquals(want, List.copyOf(ModuleState.entries(m).keySet()));
+    assertEquals(want, List.copyOf(NamedTensors.stateDict(m).keySet()));
     assertEquals(83_590_140L, m.numParams());
   }
 
@@ -95,7 +97,7 @@ class RegNetTest {
     RegNet m = RegNet.preset(name);
     assertEquals(p.get("param_count_1000_classes").asLong(), m.numParams());
     assertEquals(m.config().paramCount(), m.numParams());
-    assertEquals(p.get("state_dict_entries").asInt(), ModuleState.entries(m).size());
+    assertEquals(p.get("state_dict_entries").asInt(), NamedTensors.stateDict(m).size());
   }
 
   @Test
@@ -108,7 +110,7 @@ class RegNetTest {
   @Test
   void headlessModelReturnsPooledFeatures() {
     RegNet m = new RegNet(RegNetConfig.preset("regnety_002").withNumClasses(0));
-    assertTrue(ModuleState.entries(m).keySet().stream().noneMatch(k -> k.startsWith("head")));
+    assertTrue(NamedTensors.stateDict(m).keySet().stream().noneMatch(k -> k.startsWith("head")));
     m.eval();
     assertArrayEquals(new long[] {1, 368}, m.forward(torch.randn(1, 3, 32, 32)).shape());
   }
@@ -117,7 +119,7 @@ class RegNetTest {
   void initFollowsTimm() {
     torch.manual_seed(0);
     RegNet m = RegNet.preset("regnety_002");
-    Map<String, Tensor> e = ModuleState.entries(m);
+    Map<String, Tensor> e = NamedTensors.stateDict(m);
     // conv: N(0, sqrt(2 / fan_out)); s4.b1.conv2: 3*3*368/46 = 72 -> std 1/6, 368*8*9 samples.
     double std = e.get("s4.b1.conv2.conv.weight").std().item_double();
     assertEquals(Math.sqrt(2.0 / 72), std, 0.01);
@@ -145,8 +147,8 @@ class RegNetTest {
   void stateDictRoundTripsTheFixtureBitForBit() throws IOException {
     Map<String, HostTensor> sd = Fixtures.safetensors("regnety_002_c10_perturbed.safetensors");
     RegNet m = new RegNet(RegNetConfig.preset("regnety_002").withNumClasses(10));
-    LoadReport r = m.loadStateDict(sd, true);
-    assertTrue(r.isExact());
+    StateDict.LoadReport r = m.loadStateDict(sd, true);
+    assertTrue(r.clean());
     Map<String, HostTensor> back = m.stateDict();
     assertEquals(sd.keySet(), back.keySet());
     for (String k : sd.keySet()) {
@@ -171,13 +173,13 @@ class RegNetTest {
             "s3.b2.se.fc1.bias",
             "stem.bn.num_batches_tracked",
             "final_conv.weight",
-            "head.fc.weight (checkpoint [10, 368], model [1000, 368])",
+            "head.fc.weight: file [10, 368] vs model [1000, 368]",
             "head.fc.bias")) {
       assertTrue(msg.contains(k), () -> k + " not in: " + msg);
     }
     // Shape mismatches fail even when not strict; nothing was copied.
     assertThrows(IllegalArgumentException.class, () -> m.loadStateDict(sd, false));
-    assertEquals(0.0, ModuleState.entries(m).get("stem.bn.bias").abs().max().item_double());
+    assertEquals(0.0, NamedTensors.stateDict(m).get("stem.bn.bias").abs().max().item_double());
   }
 
   @Test
@@ -188,7 +190,7 @@ class RegNetTest {
     sd.remove("head.fc.bias");
     sd.put("extra", HostTensor.ofFloats(new float[] {1f}, 1));
     RegNet m = RegNet.preset("regnety_002");
-    LoadReport r = m.loadStateDict(sd, false);
+    StateDict.LoadReport r = m.loadStateDict(sd, false);
     assertEquals(List.of("head.fc.weight", "head.fc.bias"), r.missing());
     assertEquals(List.of("extra"), r.unexpected());
     assertEquals(sd.get("stem.conv.weight"), m.stateDict().get("stem.conv.weight"));

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.engine.Tensors;
 import org.deit4j.io.HostTensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,13 +36,13 @@ class TeacherTest {
     Teacher t =
         Teacher.regNet(RegNetConfig.preset("regnety_002").withStemStride(1).withNumClasses(10), w);
     RegNet m = (RegNet) t.module().orElseThrow();
-    for (Tensor p : ModuleState.parameters(m)) {
+    for (Tensor p : NamedTensors.parameterList(m)) {
       assertFalse(p.requires_grad());
     }
     // Someone switches the module to training: BN would use batch statistics and update its
     // running stats. The teacher must still give eval logits and leave the stats alone.
     m.train(true);
-    Tensor runningMean = ModuleState.entries(m).get("s2.b1.conv1.bn.running_mean");
+    Tensor runningMean = NamedTensors.stateDict(m).get("s2.b1.conv1.bn.running_mean");
     Tensor before = runningMean.clone();
     x.requires_grad_(true);
     Tensor logits = t.logits(x);
@@ -82,7 +83,7 @@ class TeacherTest {
     Teacher t = Teacher.of(m, m::forward);
     assertSame(m, t.module().orElseThrow());
     assertFalse(m.is_training());
-    for (Tensor p : ModuleState.parameters(m)) {
+    for (Tensor p : NamedTensors.parameterList(m)) {
       assertFalse(p.requires_grad());
     }
   }
