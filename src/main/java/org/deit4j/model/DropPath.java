@@ -2,7 +2,11 @@ package org.deit4j.model;
 
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.deit4j.engine.Engine;
+import org.deit4j.engine.Tensors;
 
 /**
  * Stochastic depth per sample (Huang et al. 2016), as timm's {@code drop_path}: in training, each
@@ -32,19 +36,25 @@ public final class DropPath {
     return x.mul(mask);
   }
 
-  /** Per-block rates: float32 {@code linspace(0, rate, depth)} as timm's ViT builds {@code dpr}. */
+  /**
+   * Per-block rates: timm's {@code [x.item() for x in torch.linspace(0, rate, depth)]} in float32
+   * (DeiT paper, Table 9: stochastic depth 0.1), computed with libtorch's own linspace so the
+   * values are bit-identical to timm's.
+   *
+   * @param rate the last block's drop-path probability, in [0, 1)
+   * @param depth number of blocks, at least 1
+   */
   public static float[] rates(double rate, int depth) {
-    float[] out = new float[depth];
-    if (depth == 1) {
-      out[0] = 0f;
-      return out;
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("drop_path_rate must be in [0, 1), got " + rate);
     }
-    // torch.linspace in float32: start + i*step for the first half, end - (n-1-i)*step for the rest
-    float step = (float) ((rate - 0.0) / (depth - 1));
-    int half = depth / 2;
-    for (int i = 0; i < depth; i++) {
-      out[i] = i < half ? 0f + step * i : (float) rate - step * (depth - 1 - i);
+    if (depth < 1) {
+      throw new IllegalArgumentException("depth must be >= 1, got " + depth);
     }
-    return out;
+    Engine.init();
+    Tensor t =
+        torch.linspace(
+            new Scalar(0.0), new Scalar(rate), depth, new TensorOptions(ScalarType.Float));
+    return Tensors.toFloats(t);
   }
 }

@@ -3,7 +3,7 @@
  * engine.py}, timm): losses ({@link org.deit4j.train.Losses}), AdamW with weight-decay groups
  * ({@link org.deit4j.train.AdamW}, {@link org.deit4j.train.Optimizers}), the cosine schedule
  * ({@link org.deit4j.train.CosineSchedule}), model EMA ({@link org.deit4j.train.ModelEma}),
- * stochastic-depth rates ({@link org.deit4j.train.DropPathRates}) and divergence checks ({@link
+ * stochastic-depth rates ({@link org.deit4j.model.DropPath#rates}) and divergence checks ({@link
  * org.deit4j.train.Guards}). Each class is checked against reference numbers from timm/torch.
  */
 package org.deit4j.train;

@@ -1,4 +1,4 @@
-package org.deit4j.train;
+package org.deit4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,13 +17,13 @@ class DropPathRatesTest {
     JsonNode fx = Fixtures.semantics("drop_path.json");
     float[] want = Fixtures.floats(fx.get("dpr"));
     float[] got =
-        DropPathRates.rates(fx.get("drop_path_rate").doubleValue(), fx.get("depth").intValue());
+        DropPath.rates(fx.get("drop_path_rate").doubleValue(), fx.get("depth").intValue());
     for (int i = 0; i < want.length; i++) {
       assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "block " + i);
     }
-    assertArrayEquals(new float[] {0f}, DropPathRates.rates(0.1, 1));
-    assertArrayEquals(new float[12], DropPathRates.rates(0.0, 12));
-    assertThrows(IllegalArgumentException.class, () -> DropPathRates.rates(1.0, 12));
-    assertThrows(IllegalArgumentException.class, () -> DropPathRates.rates(0.1, 0));
+    assertArrayEquals(new float[] {0f}, DropPath.rates(0.1, 1));
+    assertArrayEquals(new float[12], DropPath.rates(0.0, 12));
+    assertThrows(IllegalArgumentException.class, () -> DropPath.rates(1.0, 12));
+    assertThrows(IllegalArgumentException.class, () -> DropPath.rates(0.1, 0));
   }
 }
