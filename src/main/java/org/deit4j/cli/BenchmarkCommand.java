@@ -156,6 +156,7 @@ public final class BenchmarkCommand implements Runnable {
                 + first.getValue()
                 + " to --runs");
       }
+      writeReport(runner, settings); // the plan shows as pending from the start
       int i = 0;
       for (BenchmarkRun r : selection) {
         i++;
