@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       DataCommand.class,
       AugmentCommand.class,
       QuickstartCommand.class,
+      BenchmarkCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -212,7 +212,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         null,
         seed,
         2,
-        dir.toString());
+        dir.toString(),
+        null);
   }
 
   private double train(TrainConfig cfg) throws IOException {

@@ -229,6 +229,13 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--output-dir", defaultValue = "runs/train")
   String outputDir;
 
+  @Option(
+      names = "--eval-interval",
+      paramLabel = "N",
+      description =
+          "Evaluate every N epochs and after the last one (default: every epoch, as deit).")
+  Integer evalInterval;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -311,7 +318,8 @@ public final class TrainCommand implements Callable<Integer> {
         finetune,
         seed,
         workers,
-        outputDir);
+        outputDir,
+        evalInterval);
   }
 
   /** Options from the config file first, then the command line's (which win). */

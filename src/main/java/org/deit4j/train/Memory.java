@@ -13,6 +13,22 @@ public final class Memory {
     return field("VmHWM:");
   }
 
+  /**
+   * Resets the peak ({@code VmHWM}) to the current resident size, so that runs sharing one process
+   * each report their own peak: writing {@code 5} to {@code /proc/self/clear_refs} (Linux 4.0+,
+   * proc(5)).
+   *
+   * @return whether the reset took effect (false elsewhere, or where /proc is read-only)
+   */
+  public static boolean resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Current resident set size (VmRSS) in MiB. */
   public static double rssMb() {
     return field("VmRSS:");

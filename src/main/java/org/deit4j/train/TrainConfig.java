@@ -54,6 +54,8 @@ import org.deit4j.distill.DistillationType;
  * @param seed {@code --seed}
  * @param workers {@code --num-workers} loader threads
  * @param outputDir {@code --output-dir}
+ * @param evalInterval evaluate the test set every N epochs and after the last one ({@code
+ *     --eval-interval}, a deit4j addition: deit evaluates every epoch); null = every epoch
  */
 public record TrainConfig(
     String model,
@@ -99,7 +101,8 @@ public record TrainConfig(
     String finetune,
     long seed,
     int workers,
-    String outputDir) {
+    String outputDir,
+    Integer evalInterval) {
 
   public TrainConfig {
     modelArgs = modelArgs == null ? Map.of() : Map.copyOf(modelArgs);
@@ -147,6 +150,7 @@ public record TrainConfig(
         "distillation needs --teacher-model");
     require(workers > 0, "--num-workers must be positive");
     require(outputDir != null && !outputDir.isBlank(), "--output-dir is required");
+    require(evalInterval == null || evalInterval > 0, "--eval-interval must be positive");
   }
 
   private static void require(boolean ok, String message) {
@@ -167,6 +171,15 @@ public record TrainConfig(
   /** True when a teacher is used. */
   public boolean distilling() {
     return distillationType != DistillationType.NONE;
+  }
+
+  /**
+   * Whether the test set is evaluated after 0-based {@code epoch}: every {@link #evalInterval}
+   * epochs (counted from 1) and always after the last epoch, so a run ends on a measured figure.
+   */
+  public boolean evaluatesAfter(int epoch) {
+    return testData != null
+        && (evalInterval == null || (epoch + 1) % evalInterval == 0 || epoch + 1 == epochs);
   }
 
   /** deit's effective lr: {@code lr * batch / 512} unless {@code --unscale-lr}. */

@@ -102,8 +102,10 @@ public final class Trainer {
     m.put("train_loss", images == 0 ? Double.NaN : lossSum / images);
     m.put("epoch_seconds", seconds);
     m.put("images_per_s", images / Math.max(seconds, 1e-9));
-    if (run.testLoader() != null) {
+    if (run.testLoader() != null && cfg.evaluatesAfter(epoch)) {
+      long e0 = System.nanoTime();
       Evaluator.Result r = Evaluator.evaluate(model, run.testLoader());
+      m.put("eval_seconds", (System.nanoTime() - e0) / 1e9);
       m.put("test_loss", r.loss());
       m.put("test_top1", r.top1().get("fused"));
       m.put("test_top5", r.top5().get("fused"));

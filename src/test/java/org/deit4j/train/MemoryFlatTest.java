@@ -73,7 +73,8 @@ class MemoryFlatTest {
             null,
             0,
             2,
-            tmp.resolve("run").toString());
+            tmp.resolve("run").toString(),
+            null);
     List<Double> rss = new ArrayList<>();
     TrainListener probe =
         new TrainListener() {

@@ -1,0 +1,63 @@
+package org.deit4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.deit4j.engine.Engine;
+import org.deit4j.engine.NativeLibs;
+
+/** The machine a benchmark ran on, in one line: CPU, cores, threads, memory, OS, Java, engine. */
+public final class Machine {
+  private Machine() {}
+
+  /**
+   * E.g. {@code "Intel Xeon ... | 2 cores, 2 libtorch threads | 7.7 GiB | Linux 6.1 amd64 | Java
+   * 17.0.15 | pytorch-2.10.0-1.5.13"}.
+   */
+  public static String describe() {
+    return String.join(
+        " | ",
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + Engine.threads()
+            + " libtorch threads",
+        memory(),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        "Java " + System.getProperty("java.version"),
+        NativeLibs.ENGINE_VERSION);
+  }
+
+  private static String cpuModel() {
+    for (String line : lines("/proc/cpuinfo")) {
+      if (line.startsWith("model name")) {
+        return line.substring(line.indexOf(':') + 1).trim().replaceAll("\\s+", " ");
+      }
+    }
+    return "unknown CPU";
+  }
+
+  private static String memory() {
+    for (String line : lines("/proc/meminfo")) {
+      if (line.startsWith("MemTotal:")) {
+        String[] p = line.substring(9).trim().split("\\s+");
+        return String.format(Locale.ROOT, "%.1f GiB RAM", Long.parseLong(p[0]) / 1048576.0);
+      }
+    }
+    return "unknown RAM";
+  }
+
+  private static List<String> lines(String file) {
+    try {
+      return Files.readAllLines(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+  }
+}
