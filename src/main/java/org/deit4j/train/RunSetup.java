@@ -221,7 +221,10 @@ public final class RunSetup implements AutoCloseable {
 
   private boolean bestChanged;
 
-  /** Writes {@code last.safetensors} and, on a new best top-1, {@code best.safetensors}. */
+  /**
+   * Writes {@code last.safetensors} and, on a new best top-1, {@code best.safetensors} ({@link
+   * CheckpointFiles#save}).
+   */
   void saveCheckpoints(int epoch) throws IOException {
     Checkpoint c =
         new Checkpoint(
@@ -234,9 +237,9 @@ public final class RunSetup implements AutoCloseable {
             ema == null ? Map.of() : ema.stateDict(),
             optimizer.stateDict());
     Path dir = Path.of(config.outputDir());
-    c.save(dir.resolve("last.safetensors"));
+    CheckpointFiles.save(c, dir.resolve(CheckpointFiles.LAST));
     if (bestChanged) {
-      c.save(dir.resolve("best.safetensors"));
+      CheckpointFiles.save(c, dir.resolve(CheckpointFiles.BEST));
       bestChanged = false;
     }
   }
