@@ -55,7 +55,7 @@ class CheckpointKillTest {
     for (int t = 0; t < count; t++) {
       Process p =
           new ProcessBuilder(
-                  TinyRuns.javaCommand(
+                  TinyRuns.javaCommandWithoutLibtorch(
                       List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
                       CheckpointWriterChild.class.getName(),
                       List.of(dir.toString())))
