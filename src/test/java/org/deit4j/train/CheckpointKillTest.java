@@ -108,12 +108,12 @@ class CheckpointKillTest {
         afterRename++;
       }
       Path bestFile = dir.resolve(CheckpointFiles.BEST);
-      // best is written after last: a kill in between leaves an older best, or none yet
-      if (bestSeen || Files.exists(bestFile)) {
+      // best is written before last: it may be one round ahead (redone by the next child)
+      if (bestSeen || n >= 3) {
         bestSeen = true;
         Checkpoint best = Checkpoint.load(bestFile);
         int b = best.epochsDone();
-        assertTrue(b % 3 == 0 && b <= n, "best holds round " + b + ", last " + n);
+        assertTrue(b % 3 == 0 && b > n - 3 && b <= n + 1, "best holds round " + b + ", last " + n);
         assertSame(CheckpointWriterChild.checkpoint(b), best);
       }
       leftOver = TinyRuns.temps(dir);

@@ -14,7 +14,7 @@ import org.deit4j.io.HostTensor;
 
 /**
  * The child process of {@link CheckpointKillTest}: saves checkpoints of a synthetic 4 MiB training
- * state in a loop, as the trainer does ({@code last} every round, {@code best} every third), and
+ * state in a loop, as the trainer does ({@code best} every third round, then {@code last}), and
  * prints {@code saving N} before and {@code saved N MILLIS} after each round's saves, until it is
  * killed. Round N's content is a function of N ({@link #checkpoint}), so the parent can check a
  * survivor byte for byte. No libtorch: the JVM starts in a fraction of a second and only the file
@@ -89,10 +89,10 @@ public final class CheckpointWriterChild {
       System.out.println("saving " + n);
       System.out.flush();
       long t0 = System.nanoTime();
-      CheckpointFiles.save(c, last);
       if (n % 3 == 0) {
         CheckpointFiles.save(c, dir.resolve(CheckpointFiles.BEST));
       }
+      CheckpointFiles.save(c, last);
       System.out.println("saved " + n + " " + (System.nanoTime() - t0) / 1_000_000);
       System.out.flush();
     }
