@@ -11,7 +11,8 @@ import java.nio.file.NoSuchFileException;
  *   <li>0 success
  *   <li>1 runtime failure (unexpected error)
  *   <li>2 usage error (unknown flag, bad value, bad combination)
- *   <li>3 input error (missing/unreadable/invalid file, wrong tensor key or shape)
+ *   <li>3 input/output error (missing/unreadable/invalid file, wrong tensor key or shape; a file
+ *       that cannot be written, e.g. on a full disk)
  *   <li>4 training diverged (non-finite loss or gradient)
  * </ul>
  */
@@ -40,6 +41,9 @@ public final class ExitCodes {
 
   /** One-line message for an exception. */
   public static String message(Throwable ex) {
+    if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      ex = u.getCause(); // its own message is "java.io.IOException: ..."
+    }
     if (ex instanceof NoSuchFileException || ex instanceof FileNotFoundException) {
       return "file not found: " + ex.getMessage();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,15 +12,31 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Whole-file writes that a reader never sees half done: bytes go to a temporary file in the
  * target's folder (so the rename stays on one file system), are forced to disk, and the file is
  * renamed over the target; then the folder is synced. A crash leaves either the old file or the new
- * one, at worst plus a hidden {@code .name.*.tmp} file. Used for weights, checkpoints, reports and
- * plots.
+ * one, at worst plus a hidden {@code .name.*.tmp} file ({@link #deleteStaleTemps} removes it). A
+ * failed write (a full disk) deletes its temporary file and leaves the target untouched. Used for
+ * weights, checkpoints, reports and plots.
  */
 public final class AtomicFiles {
+  /**
+   * Test seam: when set, called after the content reached the temporary file and before it is
+   * forced and renamed; it may throw to play a device that fails (a full disk). Set only by tests
+   * (through a helper in this package of the test sources).
+   */
+  static volatile Fault fault;
+
+  /** A simulated device failure, see {@link #fault}. */
+  @FunctionalInterface
+  interface Fault {
+    /** Throws to fail the write of {@code target}; {@code tmp} holds its content so far. */
+    void beforeCommit(Path target, FileChannel tmp) throws IOException;
+  }
+
   private AtomicFiles() {}
 
   /** Writes the content of a file through a channel. */
@@ -45,6 +62,10 @@ public final class AtomicFiles {
       keepPermissions(tmp, abs);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         content.writeTo(ch);
+        Fault f = fault;
+        if (f != null) {
+          f.beforeCommit(abs, ch);
+        }
         ch.force(true);
       }
       try {
@@ -59,6 +80,31 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * Deletes the temporary files that writes of {@code target} killed before their rename left
+   * behind (named {@code .NAME.DIGITS.tmp} in its folder). Call it only when no other process may
+   * be writing {@code target}.
+   *
+   * @return how many files were deleted
+   */
+  public static int deleteStaleTemps(Path target) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Pattern temp = Pattern.compile(Pattern.quote("." + abs.getFileName() + ".") + "[0-9]+\\.tmp");
+    int n = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        if (temp.matcher(p.getFileName().toString()).matches() && Files.deleteIfExists(p)) {
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** Writes all remaining bytes of {@code src}. */

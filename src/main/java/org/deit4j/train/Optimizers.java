@@ -94,6 +94,21 @@ public final class Optimizers {
   }
 
   /**
+   * The total gradient 2-norm that {@link #clipGradNorm} clips by (the 2-norm of the per-parameter
+   * gradient 2-norms), gradients left unchanged: the trainer checks it is finite every step, so a
+   * NaN or Inf gradient stops the run before the optimizer spreads it into the weights.
+   *
+   * @return the norm (0 when no parameter has a gradient)
+   */
+  public static double gradNorm(Collection<Tensor> params) {
+    try (PointerScope scope = new PointerScope();
+        NoGradGuard noGrad = new NoGradGuard()) {
+      List<Tensor> grads = grads(params);
+      return grads.isEmpty() ? 0.0 : totalNorm(grads).item_double();
+    }
+  }
+
+  /**
    * torch {@code clip_grad_norm_(params, maxNorm)} with the 2-norm: the total norm is the 2-norm of
    * the per-parameter gradient 2-norms; every gradient is multiplied by {@code min(1, maxNorm /
    * (total + 1e-6))}. Parameters without gradient are ignored.
@@ -106,21 +121,11 @@ public final class Optimizers {
     }
     try (PointerScope scope = new PointerScope();
         NoGradGuard noGrad = new NoGradGuard()) {
-      List<Tensor> grads = new ArrayList<>();
-      for (Tensor p : params) {
-        Tensor g = p.grad();
-        if (g.defined()) {
-          grads.add(g);
-        }
-      }
+      List<Tensor> grads = grads(params);
       if (grads.isEmpty()) {
         return 0.0;
       }
-      TensorVector norms = new TensorVector();
-      for (Tensor g : grads) {
-        norms.push_back(torch.norm(g, new Scalar(2.0)));
-      }
-      Tensor total = torch.norm(torch.stack(norms), new Scalar(2.0)); // 0-dim
+      Tensor total = totalNorm(grads); // 0-dim
       Tensor coef = total.add(new Scalar(1e-6)).reciprocal().mul(new Scalar(maxNorm));
       Tensor clamped = torch.clamp(coef, new ScalarOptional(), new ScalarOptional(new Scalar(1.0)));
       for (Tensor g : grads) {
@@ -128,5 +133,25 @@ public final class Optimizers {
       }
       return total.item_double();
     }
+  }
+
+  private static List<Tensor> grads(Collection<Tensor> params) {
+    List<Tensor> grads = new ArrayList<>();
+    for (Tensor p : params) {
+      Tensor g = p.grad();
+      if (g.defined()) {
+        grads.add(g);
+      }
+    }
+    return grads;
+  }
+
+  /** 2-norm of the per-tensor 2-norms, as a 0-dim tensor. */
+  private static Tensor totalNorm(List<Tensor> grads) {
+    TensorVector norms = new TensorVector();
+    for (Tensor g : grads) {
+      norms.push_back(torch.norm(g, new Scalar(2.0)));
+    }
+    return torch.norm(torch.stack(norms), new Scalar(2.0));
   }
 }

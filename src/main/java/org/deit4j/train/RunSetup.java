@@ -221,7 +221,15 @@ public final class RunSetup implements AutoCloseable {
 
   private boolean bestChanged;
 
-  /** Writes {@code last.safetensors} and, on a new best top-1, {@code best.safetensors}. */
+  /**
+   * Writes {@code best.safetensors} on a new best top-1, then {@code last.safetensors} ({@link
+   * CheckpointFiles#save}).
+   *
+   * <p>Best first: {@code last} records which epoch is best, so it must never reach the disk before
+   * that epoch's {@code best}. Killed between the two, a run resumes from the previous {@code
+   * last}, repeats the epoch bit for bit and writes the same {@code best} again; in the other order
+   * the resumed run would trust a best it never saved and keep the older file.
+   */
   void saveCheckpoints(int epoch) throws IOException {
     Checkpoint c =
         new Checkpoint(
@@ -234,11 +242,11 @@ public final class RunSetup implements AutoCloseable {
             ema == null ? Map.of() : ema.stateDict(),
             optimizer.stateDict());
     Path dir = Path.of(config.outputDir());
-    c.save(dir.resolve("last.safetensors"));
     if (bestChanged) {
-      c.save(dir.resolve("best.safetensors"));
+      CheckpointFiles.save(c, dir.resolve(CheckpointFiles.BEST));
       bestChanged = false;
     }
+    CheckpointFiles.save(c, dir.resolve(CheckpointFiles.LAST));
   }
 
   public TrainConfig config() {

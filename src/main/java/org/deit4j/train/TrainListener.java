@@ -13,7 +13,10 @@ public interface TrainListener {
   /** Called after every optimizer step. */
   default void onStep(StepInfo step) {}
 
-  /** Called after every epoch (after evaluation and checkpointing). */
+  /**
+   * Called after every epoch, after evaluation and before the epoch's checkpoints are written (so a
+   * kill in between repeats the epoch on resume instead of losing its record).
+   */
   default void onEpoch(EpochInfo epoch) {}
 
   /** Called once when the run finishes normally. */

@@ -3,6 +3,7 @@ package org.deit4j.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ import org.deit4j.teacher.LogitsModel;
  * each step reseeds libtorch (drop path, dropout) and Mixup from (seed, epoch, step). So a run
  * resumed from the checkpoint of epoch e repeats epochs e.. exactly as an uninterrupted run would.
  * Every step runs inside one {@code PointerScope}, freeing its native memory deterministically.
+ *
+ * <p>Crash safety: a step whose loss or global gradient norm is NaN/Inf throws {@link
+ * NonFiniteException} before the optimizer touches the weights, so no damaged state is ever
+ * checkpointed. At the end of an epoch the listeners (which append {@code metrics.jsonl}) run
+ * before the checkpoint is written: a kill in between makes a resumed run repeat the epoch and log
+ * it again (the later record wins), rather than skip its record.
  */
 public final class Trainer {
   private final RunSetup run;
@@ -43,6 +50,7 @@ public final class Trainer {
     TrainConfig cfg = run.config();
     Path out = Path.of(cfg.outputDir());
     Files.createDirectories(out);
+    CheckpointFiles.removeStaleTemps(out); // left by a run killed while saving
     int steps = run.trainLoader().batchesPerEpoch();
     TrainListener.RunInfo info =
         new TrainListener.RunInfo(
@@ -56,6 +64,7 @@ public final class Trainer {
       for (TrainListener l : listeners) {
         l.onEpoch(last);
       }
+      run.saveCheckpoints(epoch);
     }
     if (last != null) {
       for (TrainListener l : listeners) {
@@ -116,11 +125,15 @@ public final class Trainer {
       run.recordTop1(epoch, r.top1().get("fused"));
     }
     m.put("peak_rss_mb", Memory.peakRssMb());
-    run.saveCheckpoints(epoch);
     return m;
   }
 
-  /** One optimizer step; returns the loss value. */
+  /**
+   * One optimizer step; returns the loss value.
+   *
+   * @throws NonFiniteException if the loss or the global gradient norm is NaN or infinite (then
+   *     neither the weights, nor the optimizer state, nor the EMA have changed)
+   */
   private double step(Batch batch, int epoch, int step) {
     TrainConfig cfg = run.config();
     long seed = Loader.sampleSeed(cfg.seed() ^ 0x5DEECE66DL, epoch, step);
@@ -140,12 +153,19 @@ public final class Trainer {
     } else {
       parts = run.loss().compute(out, targets, null);
     }
-    double loss = Guards.finiteItem(parts.total(), "loss at epoch " + epoch + " step " + step);
+    Tensor total = StepFaults.loss(parts.total(), epoch, step);
+    double loss = Guards.finiteItem(total, "loss at epoch " + epoch + " step " + step);
     run.optimizer().zeroGrad();
-    parts.total().backward();
-    if (cfg.clipGrad() != null) {
-      Optimizers.clipGradNorm(run.optimizer().parameters().values(), cfg.clipGrad());
-    }
+    total.backward();
+    Collection<Tensor> params = run.optimizer().parameters().values();
+    StepFaults.gradients(params, epoch, step);
+    // deit checks only the loss; a NaN/Inf gradient with a finite loss (an overflow in backward)
+    // would pass into the weights, so the global norm is checked too (one more host sync per step)
+    double gradNorm =
+        cfg.clipGrad() != null
+            ? Optimizers.clipGradNorm(params, cfg.clipGrad())
+            : Optimizers.gradNorm(params);
+    Guards.requireFinite(gradNorm, "gradient norm at epoch " + epoch + " step " + step);
     run.optimizer().step();
     if (run.ema() != null) {
       run.ema().update(run.model().module());

@@ -98,6 +98,14 @@ public final class MetricsLog {
    */
   public static void append(Path file, Map<String, ?> row) throws IOException {
     byte[] line = (JSON.writeValueAsString(row) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      appendLine(file, line);
+    } catch (IOException e) {
+      throw new IOException("cannot append to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void appendLine(Path file, byte[] line) throws IOException {
     boolean existed = Files.exists(file);
     try (FileChannel ch =
         FileChannel.open(
