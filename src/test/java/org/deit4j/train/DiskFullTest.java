@@ -39,9 +39,12 @@ class DiskFullTest {
   void failedSaveKeepsThePreviousCheckpointAndResumes() throws Exception {
     Path out = tmp.resolve("seam");
     List<String> args = TinyRuns.trainArgs(data, out, 2, 3, 0);
+    WriteFaults.Armed full = WriteFaults.diskFullAfter(CheckpointFiles.LAST, 1);
     CliRunner r;
-    try (WriteFaults.Armed full = WriteFaults.diskFullAfter(CheckpointFiles.LAST, 1)) {
+    try {
       r = CliRunner.run(args.toArray(String[]::new));
+    } finally {
+      full.close();
     }
     Path last = out.resolve(CheckpointFiles.LAST);
     assertEquals(3, r.code(), r.err());

@@ -91,9 +91,12 @@ class KillResumeTest {
           written.add(name);
           return fail;
         };
+    WriteFaults.Armed crash = WriteFaults.failWrites(lastAfterSecondBest);
     CliRunner r;
-    try (WriteFaults.Armed crash = WriteFaults.failWrites(lastAfterSecondBest)) {
+    try {
       r = CliRunner.run(args(out).toArray(String[]::new));
+    } finally {
+      crash.close();
     }
     Assumptions.assumeTrue(
         r.code() != 0, "top-1 never improved after the first epoch: no such window in this run");
