@@ -77,7 +77,10 @@ class RegNetTest {
     return out;
   }
 
-  /** Builds the 84M-parameter model (3-8 s on a busy 2-core box): run with -Dgroups=slow. */
+  /**
+   * Builds the 84M-parameter model (3-8 s on a busy 2-core box): run with -Dgroups=slow
+   * -Dsurefire.excludedGroups=
+   */
   @Test
   @Tag("slow")
   void regnety160StateDictNamesAreTimms() throws IOException {

@@ -73,7 +73,8 @@ public final class CheckpointWriterChild {
           null,
           0,
           2,
-          "runs/kill");
+          "runs/kill",
+          null);
 
   private CheckpointWriterChild() {}
 
