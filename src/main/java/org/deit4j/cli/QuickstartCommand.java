@@ -149,8 +149,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             + ")");
     if (Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) {
       out.println(
-          "The full Fashion-MNIST is installed: the benchmark recipe is in"
-              + " docs/benchmarks/fashion-mnist.md (deit train --data /usr/share/datasets/fashion-mnist:train?perClass=1000 ...).");
+          "The full Fashion-MNIST is installed: run the accuracy benchmark with"
+              + " ./deit benchmark fashion-mnist --grid A (hours; resumable).");
     }
     out.flush();
     return ExitCodes.OK;
