@@ -20,13 +20,7 @@ class MemoryFlatTest {
 
   @Test
   void rssIsFlatOver300Steps() throws Exception {
-    Path data = tmp.resolve("fashion-mnist-mini");
-    java.nio.file.Files.createDirectories(data);
-    for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"}) {
-      try (var in = getClass().getResourceAsStream("/org/deit4j/quickstart/" + f)) {
-        java.nio.file.Files.copy(in, data.resolve(f));
-      }
-    }
+    Path data = TinyRuns.extractData(tmp.resolve("fashion-mnist-mini"));
     // 500 images, batch 8 -> 62 steps per epoch; 5 epochs -> 310 steps
     TrainConfig cfg =
         new TrainConfig(

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.deit4j.cli.CliRunner;
 import org.deit4j.io.HostTensor;
@@ -25,63 +23,12 @@ class TrainEndToEndTest {
 
   @BeforeAll
   static void extractData() throws Exception {
-    data = tmp.resolve("fashion-mnist-mini");
-    Files.createDirectories(data);
-    for (String f :
-        new String[] {
-          "train-images-idx3-ubyte.gz",
-          "train-labels-idx1-ubyte.gz",
-          "t10k-images-idx3-ubyte.gz",
-          "t10k-labels-idx1-ubyte.gz"
-        }) {
-      try (var in = TrainEndToEndTest.class.getResourceAsStream("/org/deit4j/quickstart/" + f)) {
-        Files.copy(in, data.resolve(f));
-      }
-    }
+    data = TinyRuns.extractData(tmp.resolve("fashion-mnist-mini"));
   }
 
   /** A tiny distilled run: 20 images (2 per class), batch 8 → 2 steps per epoch. */
   static String[] trainArgs(Path out, int epochs, String... extra) {
-    List<String> a =
-        new ArrayList<>(
-            List.of(
-                "train",
-                "--model",
-                "deit_fm_distilled_patch4_28",
-                "--model-args",
-                "depth=1,embed_dim=32",
-                "--data",
-                data + ":train",
-                "--eval-data",
-                data + ":t10k",
-                "--per-class",
-                "2",
-                "--batch-size",
-                "8",
-                "--epochs",
-                Integer.toString(epochs),
-                "--no-repeated-aug",
-                "--warmup-epochs",
-                "1",
-                "--lr",
-                "1e-3",
-                "--unscale-lr",
-                "--mean",
-                "0.2860,0.2860,0.2860",
-                "--std",
-                "0.3530,0.3530,0.3530",
-                "--distillation-type",
-                "hard",
-                "--teacher-model",
-                "regnety_002",
-                "--teacher-args",
-                "stem_stride=1",
-                "--num-workers",
-                "2",
-                "--output-dir",
-                out.toString()));
-    a.addAll(List.of(extra));
-    return a.toArray(String[]::new);
+    return TinyRuns.trainArgs(data, out, 2, epochs, 100, extra).toArray(String[]::new);
   }
 
   @Test
