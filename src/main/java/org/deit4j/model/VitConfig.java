@@ -105,80 +105,24 @@ public record VitConfig(
 
   // ---- copies -------------------------------------------------------------------------------
 
+  /** A copy with another input size (pos_embed length follows). */
   public VitConfig withImgSize(int v) {
-    return new VitConfig(
-        v,
-        patchSize,
-        inChans,
-        numClasses,
-        embedDim,
-        depth,
-        numHeads,
-        mlpRatio,
-        qkvBias,
-        dropRate,
-        attnDropRate,
-        dropPathRate,
-        distilled,
-        initValues,
-        noEmbedClass);
+    return withArgs(Map.of("img_size", Integer.toString(v)));
   }
 
+  /** A copy with another class count (0 = no head). */
   public VitConfig withNumClasses(int v) {
-    return new VitConfig(
-        imgSize,
-        patchSize,
-        inChans,
-        v,
-        embedDim,
-        depth,
-        numHeads,
-        mlpRatio,
-        qkvBias,
-        dropRate,
-        attnDropRate,
-        dropPathRate,
-        distilled,
-        initValues,
-        noEmbedClass);
+    return withArgs(Map.of("num_classes", Integer.toString(v)));
   }
 
+  /** A copy with another stochastic-depth rate. */
   public VitConfig withDropPathRate(double v) {
-    return new VitConfig(
-        imgSize,
-        patchSize,
-        inChans,
-        numClasses,
-        embedDim,
-        depth,
-        numHeads,
-        mlpRatio,
-        qkvBias,
-        dropRate,
-        attnDropRate,
-        v,
-        distilled,
-        initValues,
-        noEmbedClass);
+    return withArgs(Map.of("drop_path_rate", Double.toString(v)));
   }
 
+  /** A copy with another number of blocks. */
   public VitConfig withDepth(int v) {
-    return new VitConfig(
-        imgSize,
-        patchSize,
-        inChans,
-        numClasses,
-        embedDim,
-        v,
-        numHeads,
-        mlpRatio,
-        qkvBias,
-        dropRate,
-        attnDropRate,
-        dropPathRate,
-        distilled,
-        initValues,
-        noEmbedClass);
+    return withArgs(Map.of("depth", Integer.toString(v)));
   }
 
   /** timm keyword names accepted by {@link #withArgs(Map)}. */
