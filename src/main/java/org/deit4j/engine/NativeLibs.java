@@ -1,6 +1,5 @@
 package org.deit4j.engine;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,10 +104,5 @@ public final class NativeLibs {
     Files.writeString(tmp, "ok\n");
     Files.move(tmp, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     System.exit(CHILD_OK);
-  }
-
-  /** Where the JavaCPP cache lives (for messages). */
-  public static File cacheDir() throws IOException {
-    return Loader.getCacheDir();
   }
 }

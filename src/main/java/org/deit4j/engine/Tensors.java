@@ -53,11 +53,6 @@ public final class Tensors {
     };
   }
 
-  /** True when two scalar types are the same (safe for enums returned by native calls). */
-  public static boolean same(ScalarType a, ScalarType b) {
-    return a.value == b.value;
-  }
-
   /** Copies a host tensor into a new CPU libtorch tensor of the same dtype and shape. */
   public static Tensor toTorch(HostTensor h) {
     Engine.init();
@@ -82,16 +77,6 @@ public final class Tensors {
       out.flip();
     }
     return new HostTensor(dtype(c.scalar_type()), c.shape(), out);
-  }
-
-  /**
-   * The enum constant for a scalar type returned by native code. JavaCPP materialises enums coming
-   * back from C++ (e.g. {@code Tensor.scalar_type()}) as fresh objects that carry only {@code
-   * value} (ordinal 0, name null), so {@code switch} and {@code ==} on them are wrong (every type
-   * looked like Byte); map them back through {@code value}.
-   */
-  public static ScalarType canonical(ScalarType s) {
-    return s.intern();
   }
 
   /** A float32 tensor holding a copy of {@code values} with the given shape. */

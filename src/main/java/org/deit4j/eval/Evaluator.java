@@ -53,7 +53,7 @@ public final class Evaluator {
         try (PointerScope scope = new PointerScope()) {
           Batch b = it.next();
           Map<String, Tensor> heads = model.evalHeads(b.images());
-          long[] labels = labels(b.labels());
+          long[] labels = Tensors.toLongs(b.labels());
           for (Map.Entry<String, Tensor> e : heads.entrySet()) {
             long[] topk = topk(e.getValue(), Math.min(5, k));
             int kk = Math.min(5, k);
@@ -91,10 +91,6 @@ public final class Evaluator {
       top5.put(h, n == 0 ? Double.NaN : 100.0 * hits5.get(h)[0] / n);
     }
     return new Result(n, top1, top5, n == 0 ? Double.NaN : lossSum / n, confusion);
-  }
-
-  private static long[] labels(Tensor t) {
-    return Tensors.toLongs(t);
   }
 
   /** Indices of the k largest logits per row, row-major (B * k), best first. */

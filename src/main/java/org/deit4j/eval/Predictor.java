@@ -50,11 +50,8 @@ public final class Predictor {
    */
   public static Predictor fromCheckpoint(Path checkpoint, boolean ema) throws IOException {
     Checkpoint c = Checkpoint.load(checkpoint);
-    TrainConfig cfg = c.config();
-    Classifier m = Models.create(cfg.model(), cfg.modelArgs(), c.classes().size(), 0, 0);
-    org.deit4j.io.StateDict.load(
-        m.module(), ema && !c.ema().isEmpty() ? c.ema() : c.model(), true, k -> false);
-    return new Predictor(m, c.classes(), evalTransform(cfg, m));
+    Classifier m = Models.fromCheckpoint(c, ema);
+    return new Predictor(m, c.classes(), evalTransform(c.config(), m));
   }
 
   /** The eval transform a run's configuration implies. */

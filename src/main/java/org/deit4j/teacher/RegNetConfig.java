@@ -135,60 +135,26 @@ public record RegNetConfig(
 
   /** Same model with another classifier size (timm {@code num_classes}). */
   public RegNetConfig withNumClasses(int n) {
-    return new RegNetConfig(
-        w0,
-        wa,
-        wm,
-        depth,
-        groupSize,
-        bottleRatio,
-        seRatio,
-        groupMinRatio,
-        stemWidth,
-        stemStride,
-        n,
-        inChans,
-        dropRate);
+    return copy(stemStride, n, inChans, dropRate);
   }
 
   /** Same model with another stem stride (1 keeps 28 px images at 28 px after the stem). */
   public RegNetConfig withStemStride(int s) {
-    return new RegNetConfig(
-        w0,
-        wa,
-        wm,
-        depth,
-        groupSize,
-        bottleRatio,
-        seRatio,
-        groupMinRatio,
-        stemWidth,
-        s,
-        numClasses,
-        inChans,
-        dropRate);
+    return copy(s, numClasses, inChans, dropRate);
   }
 
   /** Same model with another number of input channels. */
   public RegNetConfig withInChans(int c) {
-    return new RegNetConfig(
-        w0,
-        wa,
-        wm,
-        depth,
-        groupSize,
-        bottleRatio,
-        seRatio,
-        groupMinRatio,
-        stemWidth,
-        stemStride,
-        numClasses,
-        c,
-        dropRate);
+    return copy(stemStride, numClasses, c, dropRate);
   }
 
   /** Same model with another classifier dropout. */
   public RegNetConfig withDropRate(double p) {
+    return copy(stemStride, numClasses, inChans, p);
+  }
+
+  /** The design-space parameters stay; only the usage options change. */
+  private RegNetConfig copy(int stem, int classes, int chans, double drop) {
     return new RegNetConfig(
         w0,
         wa,
@@ -199,10 +165,10 @@ public record RegNetConfig(
         seRatio,
         groupMinRatio,
         stemWidth,
-        stemStride,
-        numClasses,
-        inChans,
-        p);
+        stem,
+        classes,
+        chans,
+        drop);
   }
 
   /** Quantized width of every block before group adjustment (timm {@code generate_regnet}). */

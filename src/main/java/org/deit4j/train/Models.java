@@ -50,6 +50,18 @@ public final class Models {
             + RegNetConfig.presetNames());
   }
 
+  /**
+   * Rebuilds a checkpoint's model with its weights (the EMA's when {@code ema} and present), as
+   * {@code eval} and {@code predict} need it.
+   */
+  public static Classifier fromCheckpoint(Checkpoint c, boolean ema) {
+    TrainConfig cfg = c.config();
+    Classifier m = create(cfg.model(), cfg.modelArgs(), c.classes().size(), 0, 0);
+    org.deit4j.io.StateDict.load(
+        m.module(), ema && !c.ema().isEmpty() ? c.ema() : c.model(), true, k -> false);
+    return m;
+  }
+
   static RegNetConfig regNetConfig(
       String name, Map<String, String> args, int numClasses, double drop) {
     RegNetConfig c = RegNetConfig.preset(name).withNumClasses(numClasses);

@@ -104,7 +104,19 @@ class TrainEndToEndTest {
             img.toString(),
             "--json");
     assertEquals(0, pr.code(), pr.err());
-    assertTrue(pr.out().contains("Ankle boot") || pr.out().contains("\"label\""), pr.out());
+    var top = new com.fasterxml.jackson.databind.ObjectMapper().readTree(pr.out()).get("top");
+    assertEquals(5, top.size(), pr.out());
+    double sum = 0;
+    for (int i = 0; i < top.size(); i++) {
+      String label = top.get(i).get("label").asText();
+      assertEquals(
+          org.deit4j.data.ClassMap.FASHION_MNIST.name(top.get(i).get("index").asInt()), label);
+      double p = top.get(i).get("probability").asDouble();
+      assertTrue(
+          i == 0 || p <= top.get(i - 1).get("probability").asDouble(), "sorted: " + pr.out());
+      sum += p;
+    }
+    assertTrue(sum > 0 && sum <= 1.0 + 1e-6, "top-5 probabilities sum to " + sum);
   }
 
   @Test
