@@ -7,7 +7,7 @@ import org.deit4j.train.TrainConfig;
 
 /**
  * One row of the benchmark: a stable name, what it measures, the exact training configuration, and
- * the run whose {@code best.safetensors} it distils from.
+ * the run whose {@code last.safetensors} it distils from.
  *
  * @param name stable identifier, also the run's folder name ({@code A-vit-s0})
  * @param grid the grid the run belongs to

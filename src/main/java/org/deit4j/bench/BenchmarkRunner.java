@@ -32,13 +32,13 @@ import org.deit4j.train.report.RunReport;
  * mixed in: the checkpoint's or result's configuration must equal the plan's.
  *
  * <p>A distilled student needs its teacher run finished: it distils from the teacher's {@code
- * best.safetensors}. This runner does not train a missing teacher on its own; it fails with a
- * message saying which run to do first (the plan orders teachers first, so a whole grid never hits
- * this).
+ * last.safetensors} (its final weights). This runner does not train a missing teacher on its own;
+ * it fails with a message saying which run to do first (the plan orders teachers first, so a whole
+ * grid never hits this).
  */
 public final class BenchmarkRunner {
+  // Also the teacher's weights: its final epoch, not "best", which is picked on the test set.
   private static final String LAST = "last.safetensors";
-  private static final String BEST = "best.safetensors";
 
   /** Progress of a run folder. */
   public enum State {
@@ -237,20 +237,20 @@ public final class BenchmarkRunner {
   private static BenchmarkResult.TeacherUsed teacher(BenchmarkRun run) throws IOException {
     Path teacherDir = run.dir().resolveSibling(run.teacherRun());
     Path result = teacherDir.resolve(BenchmarkResult.FILE_NAME);
-    Path best = teacherDir.resolve(BEST);
-    if (!Files.isRegularFile(result) || !Files.isRegularFile(best)) {
+    Path weights = teacherDir.resolve(LAST);
+    if (!Files.isRegularFile(result) || !Files.isRegularFile(weights)) {
       throw new IllegalStateException(
           run.name()
               + " distils from "
               + run.teacherRun()
               + ", which has not finished ("
-              + (Files.isRegularFile(result) ? best : result)
+              + (Files.isRegularFile(result) ? weights : result)
               + " is missing): run "
               + run.teacherRun()
               + " first");
     }
     return new BenchmarkResult.TeacherUsed(
-        run.teacherRun(), best.toString(), sha256(best), BenchmarkResult.read(result).top1());
+        run.teacherRun(), weights.toString(), sha256(weights), BenchmarkResult.read(result).top1());
   }
 
   static String sha256(Path file) throws IOException {

@@ -142,7 +142,9 @@ public final class FashionMnistBenchmark {
 
   private FashionMnistBenchmark() {}
 
-  /** Every run of a grid, teacher first (students distil from its {@code best.safetensors}). */
+  /**
+   * Every run of a grid, teacher first (students distil from its final {@code last.safetensors}).
+   */
   public static List<BenchmarkRun> plan(Grid grid, Settings s) {
     List<BenchmarkRun> runs = new ArrayList<>();
     String g = grid.name();
@@ -309,7 +311,7 @@ public final class FashionMnistBenchmark {
             distilled ? teacherModel : null,
             distilled ? TEACHER_ARGS : Map.of(),
             distilled
-                ? s.outputDir().resolve(teacherRun).resolve("best.safetensors").toString()
+                ? s.outputDir().resolve(teacherRun).resolve("last.safetensors").toString()
                 : null,
             distillation,
             0.5,

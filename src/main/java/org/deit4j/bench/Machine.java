@@ -31,7 +31,28 @@ public final class Machine {
             + " "
             + System.getProperty("os.arch"),
         "Java " + System.getProperty("java.version"),
-        NativeLibs.ENGINE_VERSION);
+        NativeLibs.ENGINE_VERSION,
+        allocator());
+  }
+
+  /**
+   * The native allocator libtorch's CPU tensors come from. It matters a lot: with glibc's defaults
+   * every large tensor is a fresh mmap whose pages fault in on first touch (RegNetY teacher
+   * training measured 114 img/s with glibc defaults, 178 with the launcher's glibc tunables, 244
+   * with tcmalloc).
+   */
+  static String allocator() {
+    for (String line : lines("/proc/self/maps")) {
+      if (line.contains("libtcmalloc")) {
+        return "tcmalloc";
+      }
+      if (line.contains("libjemalloc")) {
+        return "jemalloc";
+      }
+    }
+    return System.getenv("MALLOC_MMAP_THRESHOLD_") != null
+        ? "glibc malloc (tuned)"
+        : "glibc malloc";
   }
 
   private static String cpuModel() {

@@ -3,6 +3,7 @@ package org.deit4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -258,14 +259,17 @@ public final class TrainCommand implements Callable<Integer> {
                 "deit " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))));
     try (RunSetup run = RunSetup.prepare(cfg, resumeFrom)) {
       new Trainer(run, listeners).run();
-      spec.commandLine()
-          .getOut()
-          .printf(
-              Locale.ROOT,
-              "best test top-1 %.2f%% (epoch %d); checkpoints in %s%n",
-              run.bestTop1(),
-              run.bestEpoch() + 1,
-              cfg.outputDir());
+      PrintWriter out = spec.commandLine().getOut();
+      if (Double.isNaN(run.bestTop1())) { // no --eval-data, or no evaluated epoch
+        out.printf(Locale.ROOT, "not evaluated; checkpoints in %s%n", cfg.outputDir());
+      } else {
+        out.printf(
+            Locale.ROOT,
+            "best test top-1 %.2f%% (epoch %d); checkpoints in %s%n",
+            run.bestTop1(),
+            run.bestEpoch() + 1,
+            cfg.outputDir());
+      }
     } catch (NonFiniteException e) {
       throw new CliException(ExitCodes.DIVERGED, "training diverged: " + e.getMessage(), e);
     }

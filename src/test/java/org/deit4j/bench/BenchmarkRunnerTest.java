@@ -138,7 +138,7 @@ class BenchmarkRunnerTest {
 
   private static void copyTeacher(Path from, Path to) throws Exception {
     Files.createDirectories(to);
-    for (String f : List.of("best.safetensors", "result.json")) {
+    for (String f : List.of("last.safetensors", "result.json")) {
       Files.copy(from.resolve(f), to.resolve(f));
     }
   }
