@@ -320,7 +320,8 @@ public final class FashionMnistBenchmark {
             seed,
             s.workers(),
             out.toString(),
-            grid.evalInterval()),
+            grid.evalInterval(),
+            null),
         teacherRun);
   }
 

@@ -32,7 +32,8 @@ public final class Machine {
             + System.getProperty("os.arch"),
         "Java " + System.getProperty("java.version"),
         NativeLibs.ENGINE_VERSION,
-        allocator());
+        allocator(),
+        blas());
   }
 
   /**
@@ -53,6 +54,24 @@ public final class Machine {
     return System.getenv("MALLOC_MMAP_THRESHOLD_") != null
         ? "glibc malloc (tuned)"
         : "glibc malloc";
+  }
+
+  /**
+   * OpenBLAS's kernel choice: auto-detected, or pinned by {@code OPENBLAS_CORETYPE}; the launcher
+   * drops a pin to a pre-AVX-512 core on AVX-512 CPUs (it halves fp32 GEMM speed) and says so.
+   */
+  static String blas() {
+    String core = System.getenv("OPENBLAS_CORETYPE");
+    String dropped = System.getenv("DEIT4J_DROPPED_OPENBLAS_CORETYPE");
+    String threads = System.getenv("OPENBLAS_NUM_THREADS");
+    String s =
+        core == null || core.isBlank()
+            ? "OpenBLAS core auto"
+            : "OpenBLAS core " + core + " (pinned)";
+    if (dropped != null && !dropped.isBlank()) {
+      s += " (OPENBLAS_CORETYPE=" + dropped + " dropped)";
+    }
+    return threads == null || threads.isBlank() ? s : s + ", " + threads + " threads";
   }
 
   private static String cpuModel() {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       AugmentCommand.class,
       QuickstartCommand.class,
       BenchmarkCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -213,6 +213,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         seed,
         2,
         dir.toString(),
+        null,
         null);
   }
 

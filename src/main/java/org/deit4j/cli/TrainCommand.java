@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deit4j.distill.DistillationType;
+import org.deit4j.engine.Precision;
 import org.deit4j.model.VitConfig;
 import org.deit4j.train.NonFiniteException;
 import org.deit4j.train.ProgressBar;
@@ -237,6 +238,15 @@ public final class TrainCommand implements Callable<Integer> {
           "Evaluate every N epochs and after the last one (default: every epoch, as deit).")
   Integer evalInterval;
 
+  @Option(
+      names = "--dtype",
+      defaultValue = "fp32",
+      paramLabel = "fp32|bf16",
+      description =
+          "Forward precision of student and teacher: fp32, or bf16 autocast (matmuls and attention"
+              + " in bf16, norms, softmax and loss in fp32, fp32 master weights; default: fp32).")
+  String dtype;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -323,7 +333,8 @@ public final class TrainCommand implements Callable<Integer> {
         seed,
         workers,
         outputDir,
-        evalInterval);
+        evalInterval,
+        Precision.parse(dtype));
   }
 
   /** Options from the config file first, then the command line's (which win). */

@@ -15,9 +15,11 @@ import org.deit4j.augment.Recipes;
 import org.deit4j.augment.SampleTransform;
 import org.deit4j.data.ClassMap;
 import org.deit4j.data.ImageDecoder;
+import org.deit4j.engine.Precision;
 import org.deit4j.engine.Tensors;
 import org.deit4j.train.Checkpoint;
 import org.deit4j.train.Classifier;
+import org.deit4j.train.MixedPrecision;
 import org.deit4j.train.Models;
 import org.deit4j.train.TrainConfig;
 
@@ -49,9 +51,16 @@ public final class Predictor {
    * present), class names and normalisation come from the checkpoint.
    */
   public static Predictor fromCheckpoint(Path checkpoint, boolean ema) throws IOException {
+    return fromCheckpoint(checkpoint, ema, Precision.FP32);
+  }
+
+  /** Like {@link #fromCheckpoint(Path, boolean)}, predicting at precision {@code p}. */
+  public static Predictor fromCheckpoint(Path checkpoint, boolean ema, Precision p)
+      throws IOException {
     Checkpoint c = Checkpoint.load(checkpoint);
     Classifier m = Models.fromCheckpoint(c, ema);
-    return new Predictor(m, c.classes(), evalTransform(c.config(), m));
+    return new Predictor(
+        MixedPrecision.classifier(m, p), c.classes(), evalTransform(c.config(), m));
   }
 
   /** The eval transform a run's configuration implies. */

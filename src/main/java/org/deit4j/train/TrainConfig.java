@@ -2,6 +2,7 @@ package org.deit4j.train;
 
 import java.util.Map;
 import org.deit4j.distill.DistillationType;
+import org.deit4j.engine.Precision;
 
 /**
  * Everything a training run needs, with facebookresearch/deit {@code main.py} names and defaults.
@@ -56,6 +57,9 @@ import org.deit4j.distill.DistillationType;
  * @param outputDir {@code --output-dir}
  * @param evalInterval evaluate the test set every N epochs and after the last one ({@code
  *     --eval-interval}, a deit4j addition: deit evaluates every epoch); null = every epoch
+ * @param precision {@code --dtype}: fp32, or bf16 autocast for the forward passes of student and
+ *     teacher (fp32 master weights and optimizer); null = fp32 (checkpoints written before the
+ *     option existed)
  */
 public record TrainConfig(
     String model,
@@ -102,11 +106,13 @@ public record TrainConfig(
     long seed,
     int workers,
     String outputDir,
-    Integer evalInterval) {
+    Integer evalInterval,
+    Precision precision) {
 
   public TrainConfig {
     modelArgs = modelArgs == null ? Map.of() : Map.copyOf(modelArgs);
     teacherArgs = teacherArgs == null ? Map.of() : Map.copyOf(teacherArgs);
+    precision = precision == null ? Precision.FP32 : precision;
     require(model != null && !model.isBlank(), "--model is required");
     require(trainData != null && !trainData.isBlank(), "--data (training set) is required");
     require(perClass == null || perClass > 0, "--per-class must be positive");

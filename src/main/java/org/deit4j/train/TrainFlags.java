@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.deit4j.engine.Precision;
 
 /**
  * A {@link TrainConfig} written back as the {@code deit train} flags that reproduce it, so a run
@@ -32,6 +33,9 @@ public final class TrainFlags {
     }
     if (c.evalInterval() != null) {
       flag(a, "--eval-interval", Integer.toString(c.evalInterval()));
+    }
+    if (c.precision() != Precision.FP32) {
+      flag(a, "--dtype", c.precision().flag());
     }
     if (c.perClass() != null) {
       flag(a, "--per-class", Integer.toString(c.perClass()));

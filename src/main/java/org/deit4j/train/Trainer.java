@@ -113,7 +113,8 @@ public final class Trainer {
     m.put("images_per_s", images / Math.max(seconds, 1e-9));
     if (run.testLoader() != null && cfg.evaluatesAfter(epoch)) {
       long e0 = System.nanoTime();
-      Evaluator.Result r = Evaluator.evaluate(model, run.testLoader());
+      Evaluator.Result r =
+          Evaluator.evaluate(MixedPrecision.classifier(model, cfg.precision()), run.testLoader());
       m.put("eval_seconds", (System.nanoTime() - e0) / 1e9);
       m.put("test_loss", r.loss());
       m.put("test_top1", r.top1().get("fused"));
@@ -145,9 +146,10 @@ public final class Trainer {
       x = mixed.images();
       targets = mixed.targets();
     }
-    StudentOutputs out = run.model().trainOutputs(x);
+    // bf16: student and teacher forwards under autocast, logits back in fp32 for the loss
+    StudentOutputs out = MixedPrecision.classifier(run.model(), cfg.precision()).trainOutputs(x);
     DistillationLoss.Parts parts;
-    LogitsModel teacher = run.teacher();
+    LogitsModel teacher = MixedPrecision.teacher(run.teacher(), cfg.precision());
     if (teacher != null) {
       parts = run.loss().compute(x, out, targets, teacher); // teacher sees the mixed batch
     } else {

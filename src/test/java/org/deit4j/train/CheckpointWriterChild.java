@@ -74,6 +74,7 @@ public final class CheckpointWriterChild {
           0,
           2,
           "runs/kill",
+          null,
           null);
 
   private CheckpointWriterChild() {}

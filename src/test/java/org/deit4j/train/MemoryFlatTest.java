@@ -68,6 +68,7 @@ class MemoryFlatTest {
             0,
             2,
             tmp.resolve("run").toString(),
+            null,
             null);
     List<Double> rss = new ArrayList<>();
     TrainListener probe =
