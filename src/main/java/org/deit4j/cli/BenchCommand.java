@@ -85,6 +85,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
 
+    @Option(
+        names = "--gemm-size",
+        defaultValue = "2048",
+        description = "Matrix size of the GEMM-peak measurement (default: 2048).")
+    int gemmSize;
+
     List<Precision> precisions() {
       List<Precision> out = new ArrayList<>();
       for (String d : dtypes) {
@@ -102,12 +108,15 @@ public final class BenchCommand implements Runnable {
         }
         Engine.setThreads(threads);
       }
+      if (gemmSize < 16) {
+        throw new IllegalArgumentException("--gemm-size must be >= 16");
+      }
       if (batches.stream().anyMatch(b -> b < 1)) {
         throw new IllegalArgumentException("--batch sizes must be >= 1");
       }
       Map<Precision, Double> peak = new LinkedHashMap<>();
       for (Precision p : precisions()) {
-        peak.put(p, GemmPeak.measure(p, GemmPeak.DEFAULT_SIZE, 2));
+        peak.put(p, GemmPeak.measure(p, gemmSize, gemmSize >= GemmPeak.DEFAULT_SIZE ? 2 : 0));
       }
       if (!json) {
         out.println("# " + Machine.describe());
@@ -117,7 +126,7 @@ public final class BenchCommand implements Runnable {
                     Locale.ROOT,
                     "# GEMM peak %s (%d^2 mm, %d threads): %.1f GFLOP/s%n",
                     p,
-                    GemmPeak.DEFAULT_SIZE,
+                    gemmSize,
                     Engine.threads(),
                     g));
         out.printf(
