@@ -137,7 +137,7 @@ class FashionMnistBenchmarkTest {
         assertEquals("regnety_004", c.teacherModel(), n);
         assertEquals(Map.of("stem_stride", "1"), c.teacherArgs(), n);
         assertEquals(
-            OUT.resolve(grid.name() + "-teacher/best.safetensors").toString(), c.teacherPath(), n);
+            OUT.resolve(grid.name() + "-teacher/last.safetensors").toString(), c.teacherPath(), n);
         assertEquals(0.5, c.distillationAlpha(), n);
         assertEquals(1.0, c.distillationTau(), n);
       }
