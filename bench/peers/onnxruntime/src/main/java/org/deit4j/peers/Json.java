@@ -1,0 +1,43 @@
+package org.deit4j.peers;
+
+import java.util.Locale;
+
+/** One benchmark result as a JSON line in the keys of {@code deit bench --json}. */
+final class Json {
+  private Json() {}
+
+  /**
+   * Formats an inference result; NaN figures (unknown cost, no peak given) become {@code null}.
+   *
+   * @return {@code {"bench":"infer","engine":...,"mfu":...}} on one line
+   */
+  static String line(
+      String engine,
+      String engineVersion,
+      String model,
+      int batch,
+      int threads,
+      double imagesPerS,
+      double msPerBatch,
+      double gflopsPerImage,
+      double mfu) {
+    return String.format(
+        Locale.ROOT,
+        "{\"bench\":\"infer\",\"engine\":\"%s\",\"engine_version\":\"%s\",\"model\":\"%s\","
+            + "\"batch\":%d,\"dtype\":\"fp32\",\"threads\":%d,\"images_per_s\":%s,"
+            + "\"ms_per_batch\":%s,\"gflops_per_image\":%s,\"mfu\":%s}",
+        engine,
+        engineVersion,
+        model,
+        batch,
+        threads,
+        num(imagesPerS, "%.3f"),
+        num(msPerBatch, "%.2f"),
+        num(gflopsPerImage, "%.4f"),
+        num(mfu, "%.4f"));
+  }
+
+  private static String num(double v, String fmt) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "null";
+  }
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Runs every peer engine and deit4j in one sitting, alternating engines per model, and writes all
+# JSON lines to one file, then prints a summary table. See bench/peers/README.md.
+#
+# Environment (defaults in brackets):
+#   TIMM_SRC      folder holding a timm source copy (its timm/ package) [/tmp/peers-timm]
+#   TIMM_MIRROR   git directory to copy timm from when TIMM_SRC is empty
+#                 [/work/.mirror/huggingface+pytorch-image-models/repo]
+#   TIMM_REF      timm tag or commit to copy [v1.0.28]
+#   MODELS        inference models [deit_tiny_patch16_224,deit_small_patch16_224,deit_base_patch16_224]
+#   BATCHES       inference batch sizes [1,8,32,64]
+#   STUDENT       training student [deit_tiny_distilled_patch16_224]
+#   TEACHER       training teacher, same for every engine [regnety_160]
+#   TRAIN_BATCHES training batch sizes [64,32]
+#   THREADS       intra-op threads for every engine [2]
+#   ROUNDS        how many times the whole alternation is repeated [1]
+#   ENGINES       which engines run [onnxruntime,pytorch,deit4j]
+#   SKIP_TRAIN    1 = inference only [0]
+#   OUT           JSON lines file [target/peers/results-<UTC time>.jsonl]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+TIMM_SRC="${TIMM_SRC:-/tmp/peers-timm}"
+TIMM_MIRROR="${TIMM_MIRROR:-/work/.mirror/huggingface+pytorch-image-models/repo}"
+TIMM_REF="${TIMM_REF:-v1.0.28}"
+MODELS="${MODELS:-deit_tiny_patch16_224,deit_small_patch16_224,deit_base_patch16_224}"
+BATCHES="${BATCHES:-1,8,32,64}"
+STUDENT="${STUDENT:-deit_tiny_distilled_patch16_224}"
+TEACHER="${TEACHER:-regnety_160}"
+TRAIN_BATCHES="${TRAIN_BATCHES:-64,32}"
+THREADS="${THREADS:-2}"
+ROUNDS="${ROUNDS:-1}"
+ENGINES="${ENGINES:-onnxruntime,pytorch,deit4j}"
+SKIP_TRAIN="${SKIP_TRAIN:-0}"
+mkdir -p target/peers
+OUT="${OUT:-target/peers/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
+PY=/usr/bin/python3 # Debian's interpreter: python3-torch lives there, not in a pyenv/venv python
+onnx_dir="$root/target/peers/onnx"
+ort_dir="$here/onnxruntime"
+
+log() { echo "run-all: $*" >&2; }
+has() { [[ ",$ENGINES," == *",$1,"* ]]; }
+
+# Same process environment for every engine, as deit4j's launcher sets it for itself: passive
+# OpenMP waiting (spinning workers fight over 2 shared cores) and tcmalloc when installed (glibc's
+# mmap of every large tensor costs the Python peer 2x here as well). OPENBLAS_CORETYPE is left as
+# the machine sets it.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+peer_preload=""
+if [ "${DEIT4J_MALLOC:-tcmalloc}" = tcmalloc ] && [ -f "$tcmalloc" ]; then peer_preload="$tcmalloc"; fi
+
+# 1. timm source copy (never committed): from the mirror's git history, at a version that imports
+#    on Debian's torch 1.13.
+if [ ! -f "$TIMM_SRC/timm/__init__.py" ]; then
+  log "copying timm $TIMM_REF from $TIMM_MIRROR into $TIMM_SRC"
+  mkdir -p "$TIMM_SRC"
+  git --git-dir="$TIMM_MIRROR" archive "$TIMM_REF" timm | tar -x -C "$TIMM_SRC"
+fi
+export PYTHONPATH="$TIMM_SRC${PYTHONPATH:+:$PYTHONPATH}"
+
+# 2. ONNX exports (random seeded weights) and the ORT harness, when missing.
+if has onnxruntime; then
+  for m in ${MODELS//,/ }; do
+    [ -f "$onnx_dir/$m.onnx" ] || LD_PRELOAD="$peer_preload" "$PY" "$here/export_onnx.py" --out "$onnx_dir" "$m" >&2
+  done
+  if [ ! -f "$ort_dir/target/peer-onnxruntime.jar" ]; then
+    log "building the ONNX Runtime harness"
+    mvn -B -q -f "$ort_dir/pom.xml" package >&2
+  fi
+fi
+
+# 3. deit4j: `deit bench` if this checkout has the verb.
+deit4j_bench=0
+if has deit4j; then
+  if "$root/deit" bench --help >/dev/null 2>&1; then deit4j_bench=1; else
+    log "this checkout's ./deit has no 'bench' verb: deit4j is skipped (see README)"
+  fi
+fi
+
+run_ort() {
+  java -cp "$ort_dir/target/peer-onnxruntime.jar:$ort_dir/target/lib/*" org.deit4j.peers.OrtBench \
+    --onnx-dir "$onnx_dir" --models "$1" --batches "$BATCHES" --threads "$THREADS" >>"$OUT"
+}
+run_torch_infer() {
+  LD_PRELOAD="$peer_preload" "$PY" "$here/pytorch_bench.py" --mode infer --models "$1" \
+    --batches "$BATCHES" --threads "$THREADS" >>"$OUT"
+}
+run_deit4j_infer() {
+  DEIT4J_THREADS="$THREADS" "$root/deit" bench infer --model "$1" --batch "$BATCHES" --dtype fp32 \
+    --threads "$THREADS" --json >>"$OUT"
+}
+
+log "writing $OUT (engines: $ENGINES, $THREADS threads, $ROUNDS round(s))"
+for ((r = 1; r <= ROUNDS; r++)); do
+  # Alternate per model; odd rounds run the engines in one order, even rounds in the reverse, so
+  # that a slow drift of the background load does not always favour the same engine.
+  order=(onnxruntime pytorch deit4j)
+  if ((r % 2 == 0)); then order=(deit4j pytorch onnxruntime); fi
+  for m in ${MODELS//,/ }; do
+    for e in "${order[@]}"; do
+      has "$e" || continue
+      log "round $r: $e infer $m"
+      case $e in
+        onnxruntime) run_ort "$m" ;;
+        pytorch) run_torch_infer "$m" ;;
+        deit4j) if ((deit4j_bench)); then run_deit4j_infer "$m"; fi ;;
+      esac
+    done
+  done
+  if [ "$SKIP_TRAIN" != 1 ]; then
+    for e in "${order[@]}"; do
+      case $e in
+        pytorch)
+          has pytorch || continue
+          log "round $r: pytorch train $STUDENT + $TEACHER"
+          LD_PRELOAD="$peer_preload" "$PY" "$here/pytorch_bench.py" --mode train --student "$STUDENT" \
+            --teacher "$TEACHER" --train-batches "$TRAIN_BATCHES" --threads "$THREADS" >>"$OUT"
+          ;;
+        deit4j)
+          has deit4j && ((deit4j_bench)) || continue
+          for b in ${TRAIN_BATCHES//,/ }; do
+            log "round $r: deit4j train $STUDENT + $TEACHER, batch $b"
+            DEIT4J_THREADS="$THREADS" "$root/deit" bench train --model "$STUDENT" --teacher "$TEACHER" \
+              --batch "$b" --dtype fp32 --threads "$THREADS" --json >>"$OUT"
+          done
+          ;;
+      esac
+    done
+  fi
+done
+
+"$PY" "$here/summarize.py" "$OUT"
+log "JSON lines: $OUT"
