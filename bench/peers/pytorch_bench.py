@@ -15,6 +15,7 @@ Usage: PYTHONPATH=/tmp/peers-timm /usr/bin/python3 bench/peers/pytorch_bench.py 
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
@@ -27,6 +28,12 @@ import timm
 from timm.loss import LabelSmoothingCrossEntropy
 
 ENGINE = "pytorch-1.13+timm"
+# The process environment that matters for speed, recorded in every JSON line.
+SETTINGS = "OMP_WAIT_POLICY={} LD_PRELOAD={} OPENBLAS_CORETYPE={}".format(
+    os.environ.get("OMP_WAIT_POLICY", "unset"),
+    os.path.basename(os.environ.get("LD_PRELOAD", "")) or "none",
+    os.environ.get("OPENBLAS_CORETYPE", "unset"),
+)
 INFER_MODELS = "deit_tiny_patch16_224,deit_small_patch16_224,deit_base_patch16_224"
 
 
@@ -105,6 +112,7 @@ def line(bench, model, batch, threads, ips, ms, gflops, peak, **extra):
         "gflops_per_image": fmt(gflops, 4),
         "mfu": fmt(ips * gflops / peak, 4) if peak else None,
     }
+    rec["settings"] = SETTINGS
     rec.update(extra)
     print(json.dumps(rec, separators=(",", ":")), flush=True)
 

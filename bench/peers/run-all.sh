@@ -13,8 +13,11 @@
 #   TEACHER       training teacher, same for every engine [regnety_160]
 #   TRAIN_BATCHES training batch sizes [64,32]
 #   THREADS       intra-op threads for every engine [2]
+#   WARMUP, RUNS, MIN_SECONDS   inference warm-up runs, least timed runs, least timed seconds [2, 5, 3]
+#   TRAIN_WARMUP, TRAIN_RUNS    training warm-up steps, timed steps [1, 3]
 #   ROUNDS        how many times the whole alternation is repeated [1]
 #   ENGINES       which engines run [onnxruntime,pytorch,deit4j]
+#   ORT_SPINNING  ORT intra-op spinning: default, on or off [off: faster on a shared 2-core box]
 #   SKIP_TRAIN    1 = inference only [0]
 #   OUT           JSON lines file [target/peers/results-<UTC time>.jsonl]
 set -euo pipefail
@@ -32,8 +35,15 @@ TEACHER="${TEACHER:-regnety_160}"
 TRAIN_BATCHES="${TRAIN_BATCHES:-64,32}"
 THREADS="${THREADS:-2}"
 ROUNDS="${ROUNDS:-1}"
+WARMUP="${WARMUP:-2}"
+RUNS="${RUNS:-5}"
+MIN_SECONDS="${MIN_SECONDS:-3}"
+TRAIN_WARMUP="${TRAIN_WARMUP:-1}"
+TRAIN_RUNS="${TRAIN_RUNS:-3}"
+timing=(--warmup "$WARMUP" --runs "$RUNS" --min-seconds "$MIN_SECONDS")
 ENGINES="${ENGINES:-onnxruntime,pytorch,deit4j}"
 SKIP_TRAIN="${SKIP_TRAIN:-0}"
+ORT_SPINNING="${ORT_SPINNING:-off}"
 mkdir -p target/peers
 OUT="${OUT:-target/peers/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
 PY=/usr/bin/python3 # Debian's interpreter: python3-torch lives there, not in a pyenv/venv python
@@ -75,18 +85,19 @@ fi
 # 3. deit4j: `deit bench` if this checkout has the verb.
 deit4j_bench=0
 if has deit4j; then
-  if "$root/deit" bench --help >/dev/null 2>&1; then deit4j_bench=1; else
+  # `deit bench --help` exits 0 even without the verb (the top-level help), so read the verb list.
+  if "$root/deit" --help 2>/dev/null | grep -qE '^ +bench '; then deit4j_bench=1; else
     log "this checkout's ./deit has no 'bench' verb: deit4j is skipped (see README)"
   fi
 fi
 
 run_ort() {
   java -cp "$ort_dir/target/peer-onnxruntime.jar:$ort_dir/target/lib/*" org.deit4j.peers.OrtBench \
-    --onnx-dir "$onnx_dir" --models "$1" --batches "$BATCHES" --threads "$THREADS" >>"$OUT"
+    --onnx-dir "$onnx_dir" --models "$1" --batches "$BATCHES" --threads "$THREADS" --spinning "$ORT_SPINNING" "${timing[@]}" >>"$OUT"
 }
 run_torch_infer() {
   LD_PRELOAD="$peer_preload" "$PY" "$here/pytorch_bench.py" --mode infer --models "$1" \
-    --batches "$BATCHES" --threads "$THREADS" >>"$OUT"
+    --batches "$BATCHES" --threads "$THREADS" "${timing[@]}" >>"$OUT"
 }
 run_deit4j_infer() {
   DEIT4J_THREADS="$THREADS" "$root/deit" bench infer --model "$1" --batch "$BATCHES" --dtype fp32 \
@@ -103,10 +114,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for e in "${order[@]}"; do
       has "$e" || continue
       log "round $r: $e infer $m"
+      # A failing engine is reported and skipped; the others still run.
       case $e in
-        onnxruntime) run_ort "$m" ;;
-        pytorch) run_torch_infer "$m" ;;
-        deit4j) if ((deit4j_bench)); then run_deit4j_infer "$m"; fi ;;
+        onnxruntime) run_ort "$m" || log "FAILED: onnxruntime $m" ;;
+        pytorch) run_torch_infer "$m" || log "FAILED: pytorch $m" ;;
+        deit4j) if ((deit4j_bench)); then run_deit4j_infer "$m" || log "FAILED: deit4j $m"; fi ;;
       esac
     done
   done
@@ -117,14 +129,15 @@ for ((r = 1; r <= ROUNDS; r++)); do
           has pytorch || continue
           log "round $r: pytorch train $STUDENT + $TEACHER"
           LD_PRELOAD="$peer_preload" "$PY" "$here/pytorch_bench.py" --mode train --student "$STUDENT" \
-            --teacher "$TEACHER" --train-batches "$TRAIN_BATCHES" --threads "$THREADS" >>"$OUT"
+            --teacher "$TEACHER" --train-batches "$TRAIN_BATCHES" --threads "$THREADS" \
+            --train-warmup "$TRAIN_WARMUP" --train-runs "$TRAIN_RUNS" >>"$OUT" || log "FAILED: pytorch train"
           ;;
         deit4j)
           has deit4j && ((deit4j_bench)) || continue
           for b in ${TRAIN_BATCHES//,/ }; do
             log "round $r: deit4j train $STUDENT + $TEACHER, batch $b"
             DEIT4J_THREADS="$THREADS" "$root/deit" bench train --model "$STUDENT" --teacher "$TEACHER" \
-              --batch "$b" --dtype fp32 --threads "$THREADS" --json >>"$OUT"
+              --batch "$b" --dtype fp32 --threads "$THREADS" --json >>"$OUT" || log "FAILED: deit4j train $b"
           done
           ;;
       esac

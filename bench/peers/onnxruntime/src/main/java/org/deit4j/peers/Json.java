@@ -8,6 +8,7 @@ final class Json {
 
   /**
    * Formats an inference result; NaN figures (unknown cost, no peak given) become {@code null}.
+   * {@code settings} says how the engine was configured (plain text without quotes).
    *
    * @return {@code {"bench":"infer","engine":...,"mfu":...}} on one line
    */
@@ -20,12 +21,13 @@ final class Json {
       double imagesPerS,
       double msPerBatch,
       double gflopsPerImage,
-      double mfu) {
+      double mfu,
+      String settings) {
     return String.format(
         Locale.ROOT,
         "{\"bench\":\"infer\",\"engine\":\"%s\",\"engine_version\":\"%s\",\"model\":\"%s\","
             + "\"batch\":%d,\"dtype\":\"fp32\",\"threads\":%d,\"images_per_s\":%s,"
-            + "\"ms_per_batch\":%s,\"gflops_per_image\":%s,\"mfu\":%s}",
+            + "\"ms_per_batch\":%s,\"gflops_per_image\":%s,\"mfu\":%s,\"settings\":\"%s\"}",
         engine,
         engineVersion,
         model,
@@ -34,7 +36,8 @@ final class Json {
         num(imagesPerS, "%.3f"),
         num(msPerBatch, "%.2f"),
         num(gflopsPerImage, "%.4f"),
-        num(mfu, "%.4f"));
+        num(mfu, "%.4f"),
+        settings);
   }
 
   private static String num(double v, String fmt) {

@@ -56,6 +56,20 @@ public final class OrtBench {
       }
     }
 
+    /** The configuration as one line of text, recorded in every JSON line. */
+    String settings() {
+      return "intra_op_threads="
+          + threads
+          + " inter_op_threads=1 sequential ALL_OPT spinning="
+          + spinning
+          + " warmup="
+          + warmup
+          + " runs>="
+          + runs
+          + " min_seconds="
+          + minSeconds;
+    }
+
     static Options parse(String[] args) {
       Map<String, String> m = new HashMap<>();
       for (int i = 0; i < args.length; i++) {
@@ -118,7 +132,16 @@ public final class OrtBench {
               Locale.ROOT, "%-34s %5d %10.2f %10.1f %7d%n", model, batch, ips, median, ms.length);
           System.out.println(
               Json.line(
-                  "onnxruntime", version, model, batch, o.threads(), ips, median, gflops, mfu));
+                  "onnxruntime",
+                  version,
+                  model,
+                  batch,
+                  o.threads(),
+                  ips,
+                  median,
+                  gflops,
+                  mfu,
+                  o.settings()));
           System.out.flush();
         }
       }
@@ -132,8 +155,9 @@ public final class OrtBench {
     so.setExecutionMode(ExecutionMode.SEQUENTIAL);
     so.setOptimizationLevel(OptLevel.ALL_OPT);
     if (!o.spinning().equals("default")) {
-      // ORT's intra-op pool spins between ops by default; on a shared 2-core machine that can
-      // take the core another process needs, so the choice is exposed (documented in README).
+      // ORT's intra-op pool spins between ops by default. On a shared 2-core machine a spinning
+      // worker takes the core the other worker needs: deit_tiny batch 8 ran at 7-12 img/s
+      // spinning and 22-29 img/s without (under background load, alternated; see README).
       so.addConfigEntry("session.intra_op.allow_spinning", o.spinning().equals("on") ? "1" : "0");
     }
     return so;
