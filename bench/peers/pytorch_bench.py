@@ -7,7 +7,10 @@ Training: the step rate of deit_tiny_distilled_patch16_224 with a frozen RegNetY
 facebookresearch/deit's `main.py` + `losses.DistillationLoss` (hard distillation): student in train
 mode (drop path 0.1), teacher in eval mode under no_grad, loss = (1 - alpha) * base + alpha *
 CE(dist_head, teacher.argmax), backward, AdamW (lr 5e-4 * batch / 512, weight decay 0.05 except on
-biases, norms and tokens). The batch is random and already in memory: no data loading is measured.
+biases, norms and tokens). The base loss is SoftTargetCrossEntropy on Mixup-style targets (deit's
+recipe mixes every batch), as `deit bench train` does. The batch is random and already in memory:
+no data loading is measured. The teacher's forward is also timed alone, so the student's share of the
+step (and its MFU) can be reported as deit4j reports it.
 
 Prints a table on stderr and one JSON line per measurement on stdout (keys of `deit bench --json`).
 Usage: PYTHONPATH=/tmp/peers-timm /usr/bin/python3 bench/peers/pytorch_bench.py --help
@@ -25,7 +28,7 @@ import torch
 import torch.nn.functional as F
 
 import timm
-from timm.loss import LabelSmoothingCrossEntropy
+from timm.loss import SoftTargetCrossEntropy
 
 ENGINE = "pytorch-1.13+timm"
 # The process environment that matters for speed, recorded in every JSON line.
@@ -98,9 +101,11 @@ def fmt(v, digits):
     return None if v is None or v != v else round(v, digits)
 
 
-def line(bench, model, batch, threads, ips, ms, gflops, peak, **extra):
+def line(mode, model, batch, threads, ips, ms, gflops, peak, student_ms=None, **extra):
+    """One JSON line; in training the MFU counts the student's share of the step (student_ms)."""
+    achieved = gflops * batch * 1e3 / (student_ms or ms)
     rec = {
-        "bench": bench,
+        "mode": mode,
         "engine": ENGINE,
         "engine_version": f"torch {torch.__version__}, timm {timm.__version__}",
         "model": model,
@@ -110,7 +115,9 @@ def line(bench, model, batch, threads, ips, ms, gflops, peak, **extra):
         "images_per_s": fmt(ips, 3),
         "ms_per_batch": fmt(ms, 2),
         "gflops_per_image": fmt(gflops, 4),
-        "mfu": fmt(ips * gflops / peak, 4) if peak else None,
+        "achieved_gflops": fmt(achieved, 1),
+        "peak_gflops": peak,
+        "mfu": fmt(achieved / peak, 4) if peak else None,
     }
     rec["settings"] = SETTINGS
     rec.update(extra)
@@ -159,12 +166,12 @@ def bench_train(args):
     t_gflops = conv_linear_gflops(teacher)
     # Forward + backward of the student is 3x its forward (backward = 2 GEMMs per forward GEMM);
     # the teacher runs forward only.
-    gflops = 3 * s_gflops + t_gflops
-    base_criterion = LabelSmoothingCrossEntropy(smoothing=0.1)  # deit main.py, mixup off
+    gflops = 3 * s_gflops  # as deit4j's ThroughputRow: the student's step; teacher reported apart
+    base_criterion = SoftTargetCrossEntropy()  # deit main.py with Mixup/CutMix on
     alpha = 0.5
     print(
         f"train {args.student} + teacher {args.teacher}: student {s_gflops:.2f} GF fwd, "
-        f"teacher {t_gflops:.2f} GF fwd, step {gflops:.2f} GF/img",
+        f"teacher {t_gflops:.2f} GF fwd, student step {gflops:.2f} GF/img",
         file=sys.stderr,
     )
     for batch in args.train_batches:
@@ -172,28 +179,39 @@ def bench_train(args):
         gen = torch.Generator().manual_seed(batch)
         x = torch.randn(batch, 3, 224, 224, generator=gen)
         y = torch.randint(0, 1000, (batch,), generator=gen)
+        # Mixup-style soft targets: lam * smooth(y) + (1 - lam) * smooth(flipped y), smoothing 0.1
+        smooth = torch.full((batch, 1000), 0.1 / 1000).scatter_(1, y[:, None], 0.9 + 0.1 / 1000)
+        lam = 0.7
+        target = lam * smooth + (1 - lam) * smooth.flip(0)
 
         def step():
             out, out_kd = student(x)
             with torch.no_grad():
                 t_out = teacher(x)
             # deit losses.DistillationLoss, distillation_type='hard'
-            base = base_criterion(out, y)
+            base = base_criterion(out, target)
             dist = F.cross_entropy(out_kd, t_out.argmax(dim=1))
             loss = base * (1 - alpha) + dist * alpha
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
 
+        def teacher_forward():
+            with torch.no_grad():
+                teacher(x)
+
         ms = timed(step, args.train_warmup, args.train_runs, 0)
         med = statistics.median(ms)
+        t_med = statistics.median(timed(teacher_forward, 1, args.train_runs, 0))
         ips = batch * 1e3 / med
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{args.student:34s} {batch:5d} {ips:10.2f} {med:10.1f} {len(ms):5d}", file=sys.stderr)
         line(
             "train", args.student, batch, args.threads, ips, med, gflops, args.peak_gflops,
+            student_ms=med - t_med,
             teacher=args.teacher,
-            student_gflops_per_image=fmt(3 * s_gflops, 4),
+            student_ms_per_batch=fmt(med - t_med, 2),
+            teacher_ms_per_batch=fmt(t_med, 2),
             teacher_gflops_per_image=fmt(t_gflops, 4),
             peak_rss_mb=round(rss, 1),
         )

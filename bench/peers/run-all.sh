@@ -19,6 +19,7 @@
 #   ENGINES       which engines run [onnxruntime,pytorch,deit4j]
 #   ORT_SPINNING  ORT intra-op spinning: default, on or off [off: faster on a shared 2-core box]
 #   SKIP_TRAIN    1 = inference only [0]
+#   DEIT          the deit4j launcher to measure [this checkout's ./deit]
 #   OUT           JSON lines file [target/peers/results-<UTC time>.jsonl]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +47,7 @@ SKIP_TRAIN="${SKIP_TRAIN:-0}"
 ORT_SPINNING="${ORT_SPINNING:-off}"
 mkdir -p target/peers
 OUT="${OUT:-target/peers/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
+DEIT="${DEIT:-$root/deit}"
 PY=/usr/bin/python3 # Debian's interpreter: python3-torch lives there, not in a pyenv/venv python
 onnx_dir="$root/target/peers/onnx"
 ort_dir="$here/onnxruntime"
@@ -55,9 +57,18 @@ has() { [[ ",$ENGINES," == *",$1,"* ]]; }
 
 # Same process environment for every engine, as deit4j's launcher sets it for itself: passive
 # OpenMP waiting (spinning workers fight over 2 shared cores) and tcmalloc when installed (glibc's
-# mmap of every large tensor costs the Python peer 2x here as well). OPENBLAS_CORETYPE is left as
-# the machine sets it.
+# mmap of every large tensor costs the Python peer 2x here as well).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# OpenBLAS kernels: deit4j's launcher drops an AVX2 OPENBLAS_CORETYPE pin (this workplace exports
+# Haswell) on AVX-512 CPUs; Debian's OpenBLAS 0.3.21 then picks Cooperlake on this Zen 5, which is
+# correct (sgemm vs float64 checked, README) and faster, so the PyTorch peer gets the same rule.
+cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+if [ -n "${OPENBLAS_CORETYPE:-}" ] && [ -z "${PEERS_KEEP_OPENBLAS_CORETYPE:-}" ] &&
+  [[ "$cpu_flags" == *" avx512f "* && "$cpu_flags" == *" avx512bw "* && "$cpu_flags" == *" avx512vl "* ]] &&
+  [[ "$(echo "$OPENBLAS_CORETYPE" | tr '[:upper:]' '[:lower:]')" =~ ^(haswell|zen|sandybridge|nehalem|prescott)$ ]]; then
+  log "dropping OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE for the peers, as deit4j's launcher does"
+  unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+fi
 tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
 peer_preload=""
 if [ "${DEIT4J_MALLOC:-tcmalloc}" = tcmalloc ] && [ -f "$tcmalloc" ]; then peer_preload="$tcmalloc"; fi
@@ -86,8 +97,8 @@ fi
 deit4j_bench=0
 if has deit4j; then
   # `deit bench --help` exits 0 even without the verb (the top-level help), so read the verb list.
-  if "$root/deit" --help 2>/dev/null | grep -qE '^ +bench '; then deit4j_bench=1; else
-    log "this checkout's ./deit has no 'bench' verb: deit4j is skipped (see README)"
+  if "$DEIT" --help 2>/dev/null | grep -qE '^ +bench '; then deit4j_bench=1; else
+    log "$DEIT has no 'bench' verb: deit4j is skipped (see README)"
   fi
 fi
 
@@ -100,8 +111,8 @@ run_torch_infer() {
     --batches "$BATCHES" --threads "$THREADS" "${timing[@]}" >>"$OUT"
 }
 run_deit4j_infer() {
-  DEIT4J_THREADS="$THREADS" "$root/deit" bench infer --model "$1" --batch "$BATCHES" --dtype fp32 \
-    --threads "$THREADS" --json >>"$OUT"
+  DEIT4J_THREADS="$THREADS" "$DEIT" bench infer --model "$1" --batch "$BATCHES" --dtype fp32 \
+    --threads "$THREADS" "${timing[@]}" --json >>"$OUT"
 }
 
 log "writing $OUT (engines: $ENGINES, $THREADS threads, $ROUNDS round(s))"
@@ -134,11 +145,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
           ;;
         deit4j)
           has deit4j && ((deit4j_bench)) || continue
-          for b in ${TRAIN_BATCHES//,/ }; do
-            log "round $r: deit4j train $STUDENT + $TEACHER, batch $b"
-            DEIT4J_THREADS="$THREADS" "$root/deit" bench train --model "$STUDENT" --teacher "$TEACHER" \
-              --batch "$b" --dtype fp32 --threads "$THREADS" --json >>"$OUT" || log "FAILED: deit4j train $b"
-          done
+          log "round $r: deit4j train $STUDENT + $TEACHER"
+          DEIT4J_THREADS="$THREADS" "$DEIT" bench train --model "$STUDENT" --teacher "$TEACHER" \
+            --batch "$TRAIN_BATCHES" --dtype fp32 --threads "$THREADS" --warmup "$TRAIN_WARMUP" \
+            --runs "$TRAIN_RUNS" --min-seconds 0 --json >>"$OUT" || log "FAILED: deit4j train"
           ;;
       esac
     done

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Summarise a run-all.sh JSON lines file: median images/s per engine and ratios to deit4j.
 
+With several rounds each cell shows the median, then [min-max, n=rounds].
+
 Lines whose `mfu` is null get one computed against the GEMM peak that deit4j's own lines imply
 (images_per_s * gflops_per_image / mfu, or an explicit `peak_gflops`), per dtype and thread count,
 so every engine is held against the same measured peak. Standard library only.
@@ -42,8 +44,8 @@ def peaks(rows):
         key = (r.get("dtype"), r.get("threads"))
         if r.get("peak_gflops"):
             found[key].append(r["peak_gflops"])
-        elif r.get("mfu") and r.get("images_per_s") and r.get("gflops_per_image"):
-            found[key].append(r["images_per_s"] * r["gflops_per_image"] / r["mfu"])
+        elif r.get("mfu") and r.get("achieved_gflops"):
+            found[key].append(r["achieved_gflops"] / r["mfu"])
     return {k: statistics.median(v) for k, v in found.items()}
 
 
@@ -56,12 +58,14 @@ def main(argv):
     peak = peaks(rows)
     groups = defaultdict(lambda: defaultdict(list))
     for r in rows:
-        bench = r.get("bench") or ("train" if "teacher" in r else "infer")
+        bench = r.get("mode") or ("train" if "teacher" in r else "infer")
         key = (bench, r["model"], r["batch"], r.get("dtype"), r.get("threads"))
         mfu = r.get("mfu")
         p = peak.get((r.get("dtype"), r.get("threads")))
         if mfu is None and p and r.get("gflops_per_image"):
-            mfu = r["images_per_s"] * r["gflops_per_image"] / p
+            # training: over the student's share of the step, as deit4j's ThroughputRow
+            ms = r.get("student_ms_per_batch") or r["ms_per_batch"]
+            mfu = r["gflops_per_image"] * r["batch"] * 1e3 / ms / p
         groups[key][engine_of(r)].append((r["images_per_s"], mfu))
     present = [e for e in ENGINES if any(e in g for g in groups.values())]
     head = ["bench", "model", "batch", "dtype"] + [f"{e} img/s (mfu)" for e in present]
@@ -77,7 +81,9 @@ def main(argv):
                 continue
             mfus = [v[1] for v in g[e] if v[1] is not None]
             mfu = f" ({100 * statistics.median(mfus):.0f}%)" if mfus else ""
-            n = f" x{len(g[e])}" if len(g[e]) > 1 else ""
+            ips = [v[0] for v in g[e]]
+            # several rounds: show their spread, the honest error bar of a shared machine
+            n = f" [{min(ips):.2f}-{max(ips):.2f}, n={len(ips)}]" if len(ips) > 1 else ""
             cells.append(f"{med[e]:.2f}{mfu}{n}")
         if "deit4j" in present:
             for e in present:

@@ -10,7 +10,7 @@ final class Json {
    * Formats an inference result; NaN figures (unknown cost, no peak given) become {@code null}.
    * {@code settings} says how the engine was configured (plain text without quotes).
    *
-   * @return {@code {"bench":"infer","engine":...,"mfu":...}} on one line
+   * @return {@code {"mode":"infer","engine":...,"mfu":...}} on one line
    */
   static String line(
       String engine,
@@ -25,7 +25,7 @@ final class Json {
       String settings) {
     return String.format(
         Locale.ROOT,
-        "{\"bench\":\"infer\",\"engine\":\"%s\",\"engine_version\":\"%s\",\"model\":\"%s\","
+        "{\"mode\":\"infer\",\"engine\":\"%s\",\"engine_version\":\"%s\",\"model\":\"%s\","
             + "\"batch\":%d,\"dtype\":\"fp32\",\"threads\":%d,\"images_per_s\":%s,"
             + "\"ms_per_batch\":%s,\"gflops_per_image\":%s,\"mfu\":%s,\"settings\":\"%s\"}",
         engine,
