@@ -68,7 +68,7 @@ def main(argv):
             mfu = r["gflops_per_image"] * r["batch"] * 1e3 / ms / p
         groups[key][engine_of(r)].append((r["images_per_s"], mfu))
     present = [e for e in ENGINES if any(e in g for g in groups.values())]
-    head = ["bench", "model", "batch", "dtype"] + [f"{e} img/s (mfu)" for e in present]
+    head = ["mode", "model", "batch", "dtype"] + [f"{e} img/s (mfu)" for e in present]
     head += [f"deit4j/{e}" for e in present if e != "deit4j"] if "deit4j" in present else []
     out = [head]
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2], str(k[3]))):
