@@ -128,7 +128,7 @@ class FashionMnistBenchmarkTest {
         assertEquals(0.0, c.smoothing(), n);
         assertEquals(0.0, c.dropPath(), n);
       }
-      // distillation from the grid's teacher run's best checkpoint
+      // distillation from the grid's teacher run's last checkpoint (best is picked on the test set)
       assertEquals(DistillationType.parse(e.dist()), c.distillationType(), n);
       if (e.dist().equals("none")) {
         assertNull(r.teacherRun(), n);
