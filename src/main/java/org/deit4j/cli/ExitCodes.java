@@ -14,6 +14,8 @@ import java.nio.file.NoSuchFileException;
  *   <li>3 input/output error (missing/unreadable/invalid file, wrong tensor key or shape; a file
  *       that cannot be written, e.g. on a full disk)
  *   <li>4 training diverged (non-finite loss or gradient)
+ *   <li>5 a worker of a distributed job failed: a peer died, hung past the timeout, or could not be
+ *       reached
  * </ul>
  */
 public final class ExitCodes {
@@ -22,6 +24,7 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   public static final int INPUT = 3;
   public static final int DIVERGED = 4;
+  public static final int PEER_FAILED = org.deit4j.dist.Launcher.PEER_FAILED;
 
   private ExitCodes() {}
 

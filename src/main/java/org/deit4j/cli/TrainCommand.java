@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.deit4j.dist.DistEnv;
+import org.deit4j.dist.GlooReplicas;
+import org.deit4j.dist.Launcher;
+import org.deit4j.dist.PeerFailureException;
+import org.deit4j.dist.Replicas;
 import org.deit4j.distill.DistillationType;
 import org.deit4j.engine.Precision;
 import org.deit4j.model.VitConfig;
@@ -23,6 +28,7 @@ import org.deit4j.train.Trainer;
 import org.deit4j.train.report.ReportListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -247,6 +253,8 @@ public final class TrainCommand implements Callable<Integer> {
               + " in bf16, norms, softmax and loss in fp32, fp32 master weights; default: fp32).")
   String dtype;
 
+  @Mixin DistOptions dist = new DistOptions();
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -259,7 +267,31 @@ public final class TrainCommand implements Callable<Integer> {
     if (resumeFrom != null && !Files.isRegularFile(resumeFrom)) {
       throw new CliException(ExitCodes.INPUT, "--resume: no such checkpoint: " + resumeFrom);
     }
+    if (dist.launching()) {
+      List<String> args = spec.commandLine().getParseResult().originalArgs();
+      return new Launcher(
+              dist.toLaunchOptions(), spec.commandLine().getOut(), spec.commandLine().getErr())
+          .run(Main.class.getName(), DistOptions.workerArgs(args));
+    }
+    DistEnv env = DistEnv.fromEnvironment(System.getenv()); // set by a launcher or scheduler
+    try (Replicas replicas = env == null ? Replicas.single() : GlooReplicas.connect(env)) {
+      return train(cfg, resumeFrom, replicas);
+    } catch (PeerFailureException e) {
+      throw new CliException(ExitCodes.PEER_FAILED, "distributed training: " + e.getMessage(), e);
+    }
+  }
+
+  /** Trains as one of {@code replicas} (rank 0 alone reports and writes). */
+  private int train(TrainConfig cfg, Path resumeFrom, Replicas replicas) throws IOException {
     List<TrainListener> listeners = new ArrayList<>();
+    if (replicas.rank() != 0) {
+      try (RunSetup run = RunSetup.prepare(cfg, resumeFrom, replicas)) {
+        new Trainer(run, listeners).run();
+      } catch (NonFiniteException e) {
+        throw new CliException(ExitCodes.DIVERGED, "training diverged: " + e.getMessage(), e);
+      }
+      return ExitCodes.OK;
+    }
     listeners.add(new ProgressBar(System.err, System.console() != null));
     listeners.add(
         new ReportListener(
@@ -267,7 +299,7 @@ public final class TrainCommand implements Callable<Integer> {
             Map.of(
                 "command",
                 "deit " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))));
-    try (RunSetup run = RunSetup.prepare(cfg, resumeFrom)) {
+    try (RunSetup run = RunSetup.prepare(cfg, resumeFrom, replicas)) {
       new Trainer(run, listeners).run();
       PrintWriter out = spec.commandLine().getOut();
       if (Double.isNaN(run.bestTop1())) { // no --eval-data, or no evaluated epoch

@@ -19,7 +19,10 @@ import org.deit4j.data.RepeatedAugSampler;
 import org.deit4j.data.Sampler;
 import org.deit4j.data.SequentialSampler;
 import org.deit4j.data.SubsetDataset;
+import org.deit4j.dist.Replicas;
+import org.deit4j.dist.ShardSampler;
 import org.deit4j.distill.DistillationLoss;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.io.HostTensor;
 import org.deit4j.io.StateDict;
 import org.deit4j.model.PosEmbed;
@@ -35,6 +38,7 @@ import org.deit4j.teacher.Teacher;
  */
 public final class RunSetup implements AutoCloseable {
   private final TrainConfig config;
+  private final Replicas replicas;
   private final ClassMap classes;
   private final int trainImages;
   private final Loader trainLoader;
@@ -50,8 +54,11 @@ public final class RunSetup implements AutoCloseable {
   private double bestTop1 = Double.NaN;
   private int bestEpoch = -1;
 
-  private RunSetup(TrainConfig config, Checkpoint resume) throws IOException {
+  private RunSetup(TrainConfig config, Checkpoint resume, Replicas replicas) throws IOException {
     this.config = config;
+    this.replicas = replicas;
+    int world = replicas.worldSize();
+    int rank = replicas.rank();
     Dataset train = DatasetSpec.parse(config.trainData()).open();
     if (config.perClass() != null) {
       train = SubsetDataset.perClass(train, config.perClass());
@@ -78,11 +85,12 @@ public final class RunSetup implements AutoCloseable {
             "bicubic",
             0.875,
             false);
+    // deit: RASampler / DistributedSampler(num_replicas=world, rank) over one shared permutation
     Sampler sampler =
         config.repeatedAug()
             ? new RepeatedAugSampler(
-                train.size(), config.seed(), 1, 0, RepeatedAugSampler.DEFAULT_REPEATS)
-            : new RandomSampler(train.size(), config.seed());
+                train.size(), config.seed(), world, rank, RepeatedAugSampler.DEFAULT_REPEATS)
+            : new RandomSampler(train.size(), config.seed(), world, rank, false);
     trainLoader =
         new Loader(
             train,
@@ -93,7 +101,7 @@ public final class RunSetup implements AutoCloseable {
                 true,
                 config.workers(),
                 2,
-                config.seed(),
+                Replicas.rankSeed(config.seed(), rank), // augmentations differ per rank
                 DecodePolicy.DEFAULT));
     if (config.testData() != null) {
       Dataset test = DatasetSpec.parse(config.testData()).open();
@@ -101,7 +109,9 @@ public final class RunSetup implements AutoCloseable {
       testLoader =
           new Loader(
               test,
-              new SequentialSampler(test.size()),
+              world == 1
+                  ? new SequentialSampler(test.size())
+                  : new ShardSampler(test.size(), world, rank),
               eval.build(),
               new Loader.Config(
                   Math.max(config.batchSize(), 64),
@@ -133,10 +143,10 @@ public final class RunSetup implements AutoCloseable {
                 config.smoothing(),
                 k)
             : null;
-    optimizer = Optimizers.deitAdamW(model.module(), config.scaledLr(1), config.weightDecay());
+    optimizer = Optimizers.deitAdamW(model.module(), config.scaledLr(world), config.weightDecay());
     schedule =
         new CosineSchedule(
-            config.scaledLr(1),
+            config.scaledLr(world),
             config.epochs(),
             config.minLr(),
             config.warmupEpochs(),
@@ -153,6 +163,9 @@ public final class RunSetup implements AutoCloseable {
       bestTop1 = resume.bestTop1();
       bestEpoch = resume.bestEpoch();
     }
+    if (world > 1) { // DDP's start: every rank begins with rank 0's weights
+      replicas.broadcast(NamedTensors.stateDict(model.module()).values());
+    }
   }
 
   /**
@@ -160,11 +173,16 @@ public final class RunSetup implements AutoCloseable {
    * raised by {@code config}) and training continues after its last completed epoch.
    */
   public static RunSetup prepare(TrainConfig config, Path resume) throws IOException {
-    if (resume == null) {
-      return new RunSetup(config, null);
-    }
-    Checkpoint c = Checkpoint.load(resume);
-    return new RunSetup(config, c);
+    return prepare(config, resume, Replicas.single());
+  }
+
+  /**
+   * {@link #prepare(TrainConfig, Path)} as one of several data-parallel workers: this rank's share
+   * of the training set and of the test set, lr scaled by the global batch, rank 0's weights.
+   */
+  public static RunSetup prepare(TrainConfig config, Path resume, Replicas replicas)
+      throws IOException {
+    return new RunSetup(config, resume == null ? null : Checkpoint.load(resume), replicas);
   }
 
   private static int inputSize(TrainConfig c, Classifier model) {
@@ -231,6 +249,10 @@ public final class RunSetup implements AutoCloseable {
    * the resumed run would trust a best it never saved and keep the older file.
    */
   void saveCheckpoints(int epoch) throws IOException {
+    if (replicas.rank() != 0) { // every rank holds the same state; one writes it
+      bestChanged = false;
+      return;
+    }
     Checkpoint c =
         new Checkpoint(
             config,
@@ -251,6 +273,11 @@ public final class RunSetup implements AutoCloseable {
 
   public TrainConfig config() {
     return config;
+  }
+
+  /** The data-parallel workers of this run ({@link Replicas#single()} for one process). */
+  public Replicas replicas() {
+    return replicas;
   }
 
   public ClassMap classes() {

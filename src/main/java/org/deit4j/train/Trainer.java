@@ -14,8 +14,11 @@ import org.deit4j.data.Batch;
 import org.deit4j.data.Loader;
 import org.deit4j.data.Mixup;
 import org.deit4j.data.MixupDraws;
+import org.deit4j.dist.Replicas;
+import org.deit4j.dist.ShardedEval;
 import org.deit4j.distill.DistillationLoss;
 import org.deit4j.distill.StudentOutputs;
+import org.deit4j.engine.NamedTensors;
 import org.deit4j.eval.Evaluator;
 import org.deit4j.teacher.LogitsModel;
 
@@ -50,7 +53,9 @@ public final class Trainer {
     TrainConfig cfg = run.config();
     Path out = Path.of(cfg.outputDir());
     Files.createDirectories(out);
-    CheckpointFiles.removeStaleTemps(out); // left by a run killed while saving
+    if (run.replicas().rank() == 0) {
+      CheckpointFiles.removeStaleTemps(out); // left by a run killed while saving
+    }
     int steps = run.trainLoader().batchesPerEpoch();
     TrainListener.RunInfo info =
         new TrainListener.RunInfo(
@@ -93,8 +98,9 @@ public final class Trainer {
           b = batch.size();
           loss = step(batch, epoch, step);
         }
-        lossSum += loss * b;
-        images += b;
+        // loss is the global batch's mean; every rank steps on a batch of b
+        images += (long) b * run.replicas().worldSize();
+        lossSum += loss * b * run.replicas().worldSize();
         double secs = (System.nanoTime() - t0) / 1e9;
         TrainListener.StepInfo s =
             new TrainListener.StepInfo(epoch, step, steps, loss, lr, images / Math.max(secs, 1e-9));
@@ -113,8 +119,15 @@ public final class Trainer {
     m.put("images_per_s", images / Math.max(seconds, 1e-9));
     if (run.testLoader() != null && cfg.evaluatesAfter(epoch)) {
       long e0 = System.nanoTime();
+      Replicas replicas = run.replicas();
+      if (replicas.worldSize() > 1) { // BatchNorm statistics are per rank: evaluate rank 0's
+        replicas.broadcast(NamedTensors.buffers(model.module()).values());
+      }
       Evaluator.Result r =
-          Evaluator.evaluate(MixedPrecision.classifier(model, cfg.precision()), run.testLoader());
+          ShardedEval.reduce(
+              Evaluator.evaluate(
+                  MixedPrecision.classifier(model, cfg.precision()), run.testLoader()),
+              replicas);
       m.put("eval_seconds", (System.nanoTime() - e0) / 1e9);
       m.put("test_loss", r.loss());
       m.put("test_top1", r.top1().get("fused"));
@@ -137,7 +150,10 @@ public final class Trainer {
    */
   private double step(Batch batch, int epoch, int step) {
     TrainConfig cfg = run.config();
-    long seed = Loader.sampleSeed(cfg.seed() ^ 0x5DEECE66DL, epoch, step);
+    Replicas replicas = run.replicas();
+    long seed =
+        Replicas.rankSeed(
+            Loader.sampleSeed(cfg.seed() ^ 0x5DEECE66DL, epoch, step), replicas.rank());
     torch.manual_seed(seed); // drop path and dropout of this step
     Tensor x = batch.images();
     Tensor targets = batch.labels();
@@ -156,10 +172,14 @@ public final class Trainer {
       parts = run.loss().compute(out, targets, null);
     }
     Tensor total = StepFaults.loss(parts.total(), epoch, step);
-    double loss = Guards.finiteItem(total, "loss at epoch " + epoch + " step " + step);
+    // the global mean loss, checked on every rank alike, so all stop together on a NaN
+    double loss =
+        Guards.requireFinite(
+            replicas.mean(total.item_double()), "loss at epoch " + epoch + " step " + step);
     run.optimizer().zeroGrad();
     total.backward();
     Collection<Tensor> params = run.optimizer().parameters().values();
+    replicas.averageGradients(params); // DDP: mean gradient over the global batch
     StepFaults.gradients(params, epoch, step);
     // deit checks only the loss; a NaN/Inf gradient with a finite loss (an overflow in backward)
     // would pass into the weights, so the global norm is checked too (one more host sync per step)

@@ -1,0 +1,184 @@
+package org.deit4j.dist;
+
+import java.util.Collection;
+import java.util.List;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.gloo.Device;
+import org.deit4j.engine.Engine;
+
+/**
+ * {@link Replicas} over libtorch's c10d: a {@code TCPStore} hosted by rank 0 for the rendezvous (as
+ * {@code torch.distributed.init_process_group(init_method="env://")}) and a {@code
+ * ProcessGroupGloo} for the collectives, with one timeout for both.
+ *
+ * <p>Gloo's network device: the loopback interface when {@code MASTER_ADDR} is a loopback address
+ * (one machine), the interface named by {@code GLOO_SOCKET_IFNAME} when set (as in PyTorch), else
+ * the address this host's name resolves to (Gloo's default).
+ */
+public final class GlooReplicas implements Replicas {
+  private final DistEnv env;
+  private final TCPStore store;
+  private final ProcessGroupGloo group;
+  private final long bucketCapBytes;
+  private GradientBuckets buckets;
+  private List<Tensor> bucketed;
+
+  private GlooReplicas(DistEnv env, TCPStore store, ProcessGroupGloo group, long bucketCapBytes) {
+    this.env = env;
+    this.store = store;
+    this.group = group;
+    this.bucketCapBytes = bucketCapBytes;
+  }
+
+  /**
+   * Joins the job {@code env} describes; returns when every worker has joined.
+   *
+   * @throws PeerFailureException if the others do not all arrive within the timeout
+   */
+  public static GlooReplicas connect(DistEnv env) {
+    return connect(env, GradientBuckets.DEFAULT_CAP_BYTES);
+  }
+
+  /** {@link #connect(DistEnv)} with gradient buckets of at most {@code bucketCapBytes}. */
+  static GlooReplicas connect(DistEnv env, long bucketCapBytes) {
+    Engine.init();
+    Milliseconds timeout = new Milliseconds(env.timeout().toMillis());
+    TCPStore store;
+    try {
+      TCPStoreOptions o = new TCPStoreOptions();
+      o.port((short) env.masterPort()); // uint16_t in C++: the bits of a port > 32767 are kept
+      o.isServer(env.rank() == 0);
+      o.numWorkers(new SizeTPointer(1).put(env.worldSize()));
+      o.waitWorkers(false);
+      o.timeout(timeout);
+      store = new TCPStore(env.masterAddr(), o);
+    } catch (RuntimeException e) {
+      throw new PeerFailureException(
+          "rank "
+              + env.rank()
+              + ": cannot "
+              + (env.rank() == 0 ? "start" : "reach")
+              + " the rendezvous store at "
+              + env.masterAddr()
+              + ":"
+              + env.masterPort()
+              + " within "
+              + env.timeout().toSeconds()
+              + " s: "
+              + GradientBuckets.firstLine(e.getMessage()),
+          e);
+    }
+    try {
+      ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(timeout);
+      opts.devices().push_back(device(env));
+      ProcessGroupGloo group = new ProcessGroupGloo(store, env.rank(), env.worldSize(), opts);
+      return new GlooReplicas(env, store, group, bucketCapBytes);
+    } catch (RuntimeException e) {
+      throw new PeerFailureException(
+          "rank "
+              + env.rank()
+              + ": not all "
+              + env.worldSize()
+              + " workers joined within "
+              + env.timeout().toSeconds()
+              + " s: "
+              + GradientBuckets.firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  private static Device device(DistEnv env) {
+    String iface = System.getenv("GLOO_SOCKET_IFNAME");
+    if (iface != null && !iface.isBlank()) {
+      return ProcessGroupGloo.createDeviceForInterface(iface.trim());
+    }
+    if (env.loopback()) {
+      return ProcessGroupGloo.createDeviceForHostname("127.0.0.1");
+    }
+    return ProcessGroupGloo.createDefaultDevice();
+  }
+
+  @Override
+  public int rank() {
+    return env.rank();
+  }
+
+  @Override
+  public int worldSize() {
+    return env.worldSize();
+  }
+
+  @Override
+  @SuppressWarnings("try")
+  public void broadcast(Collection<Tensor> tensors) {
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (Tensor t : tensors) {
+        // Gloo broadcasts contiguous tensors in place; parameters and buffers are contiguous
+        Tensor c = t.is_contiguous() ? t : t.contiguous();
+        run(group.broadcast(new TensorVector(c)), "broadcast from rank 0");
+        if (c != t) {
+          t.copy_(c);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void averageGradients(Collection<Tensor> parameters) {
+    List<Tensor> ps = List.copyOf(parameters);
+    if (buckets == null || !ps.equals(bucketed)) {
+      buckets = new GradientBuckets(ps, bucketCapBytes);
+      bucketed = ps;
+    }
+    buckets.average(group, env.worldSize(), env.timeout());
+  }
+
+  @Override
+  public double[] sum(double[] values) {
+    Tensor t =
+        torch.empty(
+            new long[] {values.length},
+            new TensorOptions(ScalarType.Double),
+            new MemoryFormatOptional());
+    DoublePointer data = new DoublePointer(t.data_ptr()).capacity(values.length);
+    data.put(values);
+    run(group.allreduce(new TensorVector(t)), "all-reduce of statistics");
+    double[] out = new double[values.length];
+    data.get(out);
+    t.close();
+    return out;
+  }
+
+  @Override
+  public long gradientBytes() {
+    return buckets == null ? 0 : buckets.bytesSent();
+  }
+
+  /** The buckets used so far (null before the first step), for the communication report. */
+  public GradientBuckets buckets() {
+    return buckets;
+  }
+
+  private void run(Work w, String what) {
+    GradientBuckets.await(w, "rank " + env.rank() + ": " + what, env.timeout());
+  }
+
+  @Override
+  public void close() {
+    group.close();
+    store.close();
+  }
+}

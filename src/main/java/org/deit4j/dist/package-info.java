@@ -1,0 +1,9 @@
+/**
+ * Data-parallel training over libtorch's c10d: a {@code torchrun}-like {@link
+ * org.deit4j.dist.Launcher}, the worker environment ({@link org.deit4j.dist.DistEnv}), the
+ * collectives a training step needs ({@link org.deit4j.dist.Replicas}, implemented over {@code
+ * ProcessGroupGloo} by {@link org.deit4j.dist.GlooReplicas}), bucketed gradient averaging ({@link
+ * org.deit4j.dist.GradientBuckets}) and sharded evaluation ({@link org.deit4j.dist.ShardSampler},
+ * {@link org.deit4j.dist.ShardedEval}).
+ */
+package org.deit4j.dist;
