@@ -3,8 +3,11 @@ package org.deit4j.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import org.deit4j.dist.GradientBuckets;
 import org.deit4j.dist.LaunchOptions;
+import org.deit4j.train.RunSetup;
 import picocli.CommandLine.Option;
 
 /**
@@ -85,5 +88,23 @@ public final class DistOptions {
       out.add(a);
     }
     return out;
+  }
+
+  /** One line on the job's shape and the gradient traffic of a step. */
+  static void describe(RunSetup run) {
+    int world = run.replicas().worldSize();
+    GradientBuckets b =
+        new GradientBuckets(
+            List.copyOf(run.optimizer().parameters().values()), GradientBuckets.DEFAULT_CAP_BYTES);
+    System.err.printf(
+        Locale.ROOT,
+        "data parallel: %d workers x batch %d = global batch %d, lr %.3g; all-reduce of %.2f MB"
+            + " of gradients per step in %d bucket(s)%n",
+        world,
+        run.config().batchSize(),
+        world * run.config().batchSize(),
+        run.config().scaledLr(world),
+        b.bytesPerStep() / 1e6,
+        b.count());
   }
 }

@@ -300,6 +300,9 @@ public final class TrainCommand implements Callable<Integer> {
                 "command",
                 "deit " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))));
     try (RunSetup run = RunSetup.prepare(cfg, resumeFrom, replicas)) {
+      if (replicas.worldSize() > 1) {
+        DistOptions.describe(run);
+      }
       new Trainer(run, listeners).run();
       PrintWriter out = spec.commandLine().getOut();
       if (Double.isNaN(run.bestTop1())) { // no --eval-data, or no evaluated epoch

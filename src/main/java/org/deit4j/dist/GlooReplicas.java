@@ -33,14 +33,18 @@ public final class GlooReplicas implements Replicas {
   private final TCPStore store;
   private final ProcessGroupGloo group;
   private final long bucketCapBytes;
+  private final boolean overlap;
   private GradientBuckets buckets;
   private List<Tensor> bucketed;
+  private OverlappedReducer reducer;
 
-  private GlooReplicas(DistEnv env, TCPStore store, ProcessGroupGloo group, long bucketCapBytes) {
+  private GlooReplicas(
+      DistEnv env, TCPStore store, ProcessGroupGloo group, long bucketCapBytes, boolean overlap) {
     this.env = env;
     this.store = store;
     this.group = group;
     this.bucketCapBytes = bucketCapBytes;
+    this.overlap = overlap;
   }
 
   /**
@@ -49,11 +53,21 @@ public final class GlooReplicas implements Replicas {
    * @throws PeerFailureException if the others do not all arrive within the timeout
    */
   public static GlooReplicas connect(DistEnv env) {
-    return connect(env, GradientBuckets.DEFAULT_CAP_BYTES);
+    String mode = System.getenv(MODE_VAR);
+    return connect(env, GradientBuckets.DEFAULT_CAP_BYTES, !"after-backward".equals(mode));
   }
 
-  /** {@link #connect(DistEnv)} with gradient buckets of at most {@code bucketCapBytes}. */
-  static GlooReplicas connect(DistEnv env, long bucketCapBytes) {
+  /**
+   * Environment variable choosing how gradients are averaged: {@code overlap} (default: c10d's
+   * {@code Reducer}, during backward) or {@code after-backward} ({@link GradientBuckets}).
+   */
+  public static final String MODE_VAR = "DEIT4J_DDP_MODE";
+
+  /**
+   * {@link #connect(DistEnv)} with gradient buckets of at most {@code bucketCapBytes}, averaged
+   * during backward ({@code overlap}) or after it.
+   */
+  static GlooReplicas connect(DistEnv env, long bucketCapBytes, boolean overlap) {
     Engine.init();
     Milliseconds timeout = new Milliseconds(env.timeout().toMillis());
     TCPStore store;
@@ -85,7 +99,7 @@ public final class GlooReplicas implements Replicas {
       ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(timeout);
       opts.devices().push_back(device(env));
       ProcessGroupGloo group = new ProcessGroupGloo(store, env.rank(), env.worldSize(), opts);
-      return new GlooReplicas(env, store, group, bucketCapBytes);
+      return new GlooReplicas(env, store, group, bucketCapBytes, overlap);
     } catch (RuntimeException e) {
       throw new PeerFailureException(
           "rank "
@@ -137,7 +151,25 @@ public final class GlooReplicas implements Replicas {
   }
 
   @Override
+  public void beforeBackward(Collection<Tensor> parameters, Tensor loss) {
+    if (!overlap) {
+      return;
+    }
+    List<Tensor> ps = List.copyOf(parameters);
+    if (reducer == null || !reducer.covers(ps)) {
+      reducer = new OverlappedReducer(group, env.rank(), env.worldSize(), ps, bucketCapBytes);
+    }
+    reducer.prepare(loss);
+  }
+
+  @Override
   public void averageGradients(Collection<Tensor> parameters) {
+    if (overlap) {
+      if (reducer == null) {
+        throw new IllegalStateException("beforeBackward was not called before backward");
+      }
+      return; // the reducer's hooks averaged the gradients as backward produced them
+    }
     List<Tensor> ps = List.copyOf(parameters);
     if (buckets == null || !ps.equals(bucketed)) {
       buckets = new GradientBuckets(ps, bucketCapBytes);
@@ -164,12 +196,7 @@ public final class GlooReplicas implements Replicas {
 
   @Override
   public long gradientBytes() {
-    return buckets == null ? 0 : buckets.bytesSent();
-  }
-
-  /** The buckets used so far (null before the first step), for the communication report. */
-  public GradientBuckets buckets() {
-    return buckets;
+    return reducer != null ? reducer.bytesSent() : buckets == null ? 0 : buckets.bytesSent();
   }
 
   private void run(Work w, String what) {

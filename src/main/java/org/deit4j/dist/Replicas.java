@@ -22,6 +22,13 @@ public interface Replicas extends AutoCloseable {
   void broadcast(Collection<Tensor> tensors);
 
   /**
+   * Called after the forward pass and before {@code loss.backward()}: an implementation that
+   * overlaps communication with backward arms its gradient hooks here (DDP does it in {@code
+   * forward}). {@link #averageGradients} must still be called after backward.
+   */
+  default void beforeBackward(Collection<Tensor> parameters, Tensor loss) {}
+
+  /**
    * Replaces each parameter's gradient by its mean over the workers (DDP's all-reduce then divide
    * by the world size). Parameters without a gradient take part as zeros and keep none.
    */

@@ -177,8 +177,9 @@ public final class Trainer {
         Guards.requireFinite(
             replicas.mean(total.item_double()), "loss at epoch " + epoch + " step " + step);
     run.optimizer().zeroGrad();
-    total.backward();
     Collection<Tensor> params = run.optimizer().parameters().values();
+    replicas.beforeBackward(params, total); // DDP: gradient all-reduces overlap backward
+    total.backward();
     replicas.averageGradients(params); // DDP: mean gradient over the global batch
     StepFaults.gradients(params, epoch, step);
     // deit checks only the loss; a NaN/Inf gradient with a finite loss (an overflow in backward)

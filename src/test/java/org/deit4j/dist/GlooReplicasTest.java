@@ -24,6 +24,8 @@ import org.deit4j.engine.Engine;
 import org.deit4j.engine.Tensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The collectives over a real {@code ProcessGroupGloo} on loopback, with the ranks as threads of
@@ -46,6 +48,12 @@ class GlooReplicasTest {
   /** Runs {@code body} as every rank of a fresh group of {@code world}; returns their results. */
   static <T> List<T> onRanks(int world, long capBytes, Duration timeout, Function<Replicas, T> body)
       throws Exception {
+    return onRanks(world, capBytes, false, timeout, body);
+  }
+
+  static <T> List<T> onRanks(
+      int world, long capBytes, boolean overlap, Duration timeout, Function<Replicas, T> body)
+      throws Exception {
     int port = freePort();
     ExecutorService pool = Executors.newFixedThreadPool(world);
     try {
@@ -55,7 +63,7 @@ class GlooReplicasTest {
         fs.add(
             pool.submit(
                 () -> {
-                  try (Replicas rep = GlooReplicas.connect(env, capBytes);
+                  try (Replicas rep = GlooReplicas.connect(env, capBytes, overlap);
                       PointerScope scope = new PointerScope()) {
                     return body.apply(rep);
                   }
@@ -71,12 +79,14 @@ class GlooReplicasTest {
     }
   }
 
-  @Test
-  void broadcastSumAndGradientMeanAcrossThreeRanks() throws Exception {
+  @ParameterizedTest(name = "overlap={0}")
+  @ValueSource(booleans = {false, true})
+  void broadcastSumAndGradientMeanAcrossThreeRanks(boolean overlap) throws Exception {
     List<float[]> results =
         onRanks(
             3,
             64, // bytes: a bucket per parameter or two, so several all-reduces per step
+            overlap,
             TIMEOUT,
             rep -> {
               int r = rep.rank();
@@ -85,7 +95,9 @@ class GlooReplicasTest {
               Tensor unused = torch.zeros(4).requires_grad_(true);
               rep.broadcast(List.of(b)); // b = 0 everywhere: rank 0's value
               // loss = (r+1) * sum(a) + sum(b * b) + r: grad a = r+1, grad b = 2b = 0
-              a.mul(new Scalar(r + 1.0)).sum().add(b.mul(b).sum()).backward();
+              Tensor loss = a.mul(new Scalar(r + 1.0)).sum().add(b.mul(b).sum());
+              rep.beforeBackward(List.of(a, b, unused), loss);
+              loss.backward();
               rep.averageGradients(List.of(a, b, unused));
               double[] s = rep.sum(new double[] {r, 1.5});
               assertFalse(unused.grad().defined(), "no gradient is invented");
