@@ -3,11 +3,11 @@
 # model, runs alternated so background load affects both alike. Prints one line per run and the
 # median step time of each setting (the last epoch only: the first includes warm-up).
 #
-#   scripts/dist-scaling.sh [--model M] [--model-args A] [--batch 64] [--nproc 2] [--pairs 2] \
+#   [COMPARE_MODES=1] scripts/dist-scaling.sh [--model M] [--model-args A] [--batch 64] [--nproc 2] [--pairs 2] \
 #     [--per-class 100] [--epochs 2] [--data DIR] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-model=deit_tiny_patch16_224; margs="img_size=28,patch_size=4"; batch=64; nproc=2; pairs=2
+model=vit_fm_patch4_28; margs="num_classes=10"; batch=64; nproc=2; pairs=2
 perclass=100; epochs=2; data=""; out="$(mktemp -d)"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +41,11 @@ for i in $(seq 1 "$pairs"); do
   s=$(run "$out/one$i" --batch-size "$batch"); one+=("$s")
   echo "pair $i: 1 x $batch   epoch ${s} s  step $(python3 -c "print(f'{$s/$steps:.3f}')") s"
   s=$(run "$out/many$i" --batch-size $(( batch / nproc )) --nproc-per-node "$nproc"); many+=("$s")
-  echo "pair $i: $nproc x $(( batch / nproc ))   epoch ${s} s  step $(python3 -c "print(f'{$s/$steps:.3f}')") s"
+  echo "pair $i: $nproc x $(( batch / nproc ))   epoch ${s} s  step $(python3 -c "print(f'{$s/$steps:.3f}')") s  (all-reduce during backward)"
+  if [ -n "${COMPARE_MODES:-}" ]; then
+    s=$(DEIT4J_DDP_MODE=after-backward run "$out/after$i" --batch-size $(( batch / nproc )) --nproc-per-node "$nproc")
+    echo "pair $i: $nproc x $(( batch / nproc ))   epoch ${s} s  step $(python3 -c "print(f'{$s/$steps:.3f}')") s  (all-reduce after backward)"
+  fi
 done
 grep -h "data parallel:" "$out"/many1.err || true
 python3 - "$steps" "${one[*]}" "${many[*]}" <<'PY'

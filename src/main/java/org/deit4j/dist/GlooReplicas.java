@@ -151,31 +151,37 @@ public final class GlooReplicas implements Replicas {
   }
 
   @Override
-  public void beforeBackward(Collection<Tensor> parameters, Tensor loss) {
-    if (!overlap) {
-      return;
-    }
+  public void backward(Collection<Tensor> parameters, Tensor loss) {
     List<Tensor> ps = List.copyOf(parameters);
-    if (reducer == null || !reducer.covers(ps)) {
-      reducer = new OverlappedReducer(group, env.rank(), env.worldSize(), ps, bucketCapBytes);
-    }
-    reducer.prepare(loss);
-  }
-
-  @Override
-  public void averageGradients(Collection<Tensor> parameters) {
     if (overlap) {
-      if (reducer == null) {
-        throw new IllegalStateException("beforeBackward was not called before backward");
+      if (reducer == null || !reducer.covers(ps)) {
+        reducer = new OverlappedReducer(group, env.rank(), env.worldSize(), ps, bucketCapBytes);
       }
-      return; // the reducer's hooks averaged the gradients as backward produced them
+      reducer.prepare(loss); // arms the hooks: buckets are all-reduced as backward fills them
     }
-    List<Tensor> ps = List.copyOf(parameters);
-    if (buckets == null || !ps.equals(bucketed)) {
-      buckets = new GradientBuckets(ps, bucketCapBytes);
-      bucketed = ps;
+    try {
+      loss.backward();
+    } catch (RuntimeException e) {
+      String m = String.valueOf(e.getMessage());
+      if (overlap && m.toLowerCase(java.util.Locale.ROOT).contains("gloo")) {
+        throw new PeerFailureException(
+            "rank "
+                + env.rank()
+                + ": gradient all-reduce during backward failed (a worker died, hung for over "
+                + env.timeout().toSeconds()
+                + " s, or is unreachable): "
+                + GradientBuckets.firstLine(m),
+            e);
+      }
+      throw e;
     }
-    buckets.average(group, env.worldSize(), env.timeout());
+    if (!overlap) {
+      if (buckets == null || !ps.equals(bucketed)) {
+        buckets = new GradientBuckets(ps, bucketCapBytes);
+        bucketed = ps;
+      }
+      buckets.average(group, env.worldSize(), env.timeout());
+    }
   }
 
   @Override

@@ -16,10 +16,10 @@ import org.bytedeco.pytorch.global.torch;
  * produces their gradients), into buckets of at most {@link #DEFAULT_CAP_BYTES}; each bucket's
  * gradients are flattened into one tensor and summed over the workers with one all-reduce.
  *
- * <p>Unlike DDP, the all-reduces start after backward, not during it (c10d's {@code Reducer} is not
- * used: see the README's distributed section). Every bucket's all-reduce is started before the
- * first is awaited, so the engine's threads work on several at once; what is lost is the overlap
- * with backward.
+ * <p>Unlike DDP, the all-reduces start after backward, not during it: this is the fallback ({@code
+ * DEIT4J_DDP_MODE=after-backward}) to {@link OverlappedReducer}, which drives c10d's own {@code
+ * Reducer}. Every bucket's all-reduce is started before the first is awaited, so the engine's
+ * threads work on several at once; what is lost is the overlap with backward.
  */
 public final class GradientBuckets {
   /** DDP's default bucket size, 25 MiB. */

@@ -22,17 +22,14 @@ public interface Replicas extends AutoCloseable {
   void broadcast(Collection<Tensor> tensors);
 
   /**
-   * Called after the forward pass and before {@code loss.backward()}: an implementation that
-   * overlaps communication with backward arms its gradient hooks here (DDP does it in {@code
-   * forward}). {@link #averageGradients} must still be called after backward.
+   * Runs {@code loss.backward()} and leaves each parameter's gradient averaged over the workers
+   * (DDP: all-reduce then divide by the world size). Parameters without a gradient take part as
+   * zeros and keep none.
+   *
+   * @param parameters the trainable parameters, the same handles every step
+   * @throws PeerFailureException if the exchange fails (a peer died or hung)
    */
-  default void beforeBackward(Collection<Tensor> parameters, Tensor loss) {}
-
-  /**
-   * Replaces each parameter's gradient by its mean over the workers (DDP's all-reduce then divide
-   * by the world size). Parameters without a gradient take part as zeros and keep none.
-   */
-  void averageGradients(Collection<Tensor> parameters);
+  void backward(Collection<Tensor> parameters, Tensor loss);
 
   /** Element-wise sums of {@code values} over the workers (in float64). */
   double[] sum(double[] values);
@@ -88,7 +85,9 @@ public interface Replicas extends AutoCloseable {
     public void broadcast(Collection<Tensor> tensors) {}
 
     @Override
-    public void averageGradients(Collection<Tensor> parameters) {}
+    public void backward(Collection<Tensor> parameters, Tensor loss) {
+      loss.backward();
+    }
 
     @Override
     public double[] sum(double[] values) {

@@ -178,9 +178,7 @@ public final class Trainer {
             replicas.mean(total.item_double()), "loss at epoch " + epoch + " step " + step);
     run.optimizer().zeroGrad();
     Collection<Tensor> params = run.optimizer().parameters().values();
-    replicas.beforeBackward(params, total); // DDP: gradient all-reduces overlap backward
-    total.backward();
-    replicas.averageGradients(params); // DDP: mean gradient over the global batch
+    replicas.backward(params, total); // DDP: the gradients come out averaged over the workers
     StepFaults.gradients(params, epoch, step);
     // deit checks only the loss; a NaN/Inf gradient with a finite loss (an overflow in backward)
     // would pass into the weights, so the global norm is checked too (one more host sync per step)

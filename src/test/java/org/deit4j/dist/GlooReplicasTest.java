@@ -96,9 +96,7 @@ class GlooReplicasTest {
               rep.broadcast(List.of(b)); // b = 0 everywhere: rank 0's value
               // loss = (r+1) * sum(a) + sum(b * b) + r: grad a = r+1, grad b = 2b = 0
               Tensor loss = a.mul(new Scalar(r + 1.0)).sum().add(b.mul(b).sum());
-              rep.beforeBackward(List.of(a, b, unused), loss);
-              loss.backward();
-              rep.averageGradients(List.of(a, b, unused));
+              rep.backward(List.of(a, b, unused), loss);
               double[] s = rep.sum(new double[] {r, 1.5});
               assertFalse(unused.grad().defined(), "no gradient is invented");
               assertEquals(rep.worldSize() * 1.5, s[1]);

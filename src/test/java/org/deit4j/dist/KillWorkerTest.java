@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.deit4j.cli.CliRunner;
 import org.deit4j.cli.ExitCodes;
 import org.deit4j.train.Checkpoint;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,8 +81,10 @@ class KillWorkerTest {
   /**
    * A worker that hangs (SIGSTOP) rather than dies: the other fails its collective after {@code
    * --dist-timeout}, and the launcher kills the hung one after the grace period; no silent hang.
+   * Run with {@code mvn -B test -Dgroups=slow -Dsurefire.excludedGroups= -Dtest=KillWorkerTest}.
    */
   @Test
+  @Tag("slow") // ~50 s: timeout + grace + two JVM starts
   void hungWorkerFailsTheJobAfterTheTimeout() throws Exception {
     Path data = DistRuns.extractData(tmp.resolve("fm"));
     Path out = tmp.resolve("hung");
