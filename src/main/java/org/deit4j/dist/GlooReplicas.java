@@ -200,11 +200,6 @@ public final class GlooReplicas implements Replicas {
     return out;
   }
 
-  @Override
-  public long gradientBytes() {
-    return reducer != null ? reducer.bytesSent() : buckets == null ? 0 : buckets.bytesSent();
-  }
-
   private void run(Work w, String what) {
     GradientBuckets.await(w, "rank " + env.rank() + ": " + what, env.timeout());
   }

@@ -1,7 +1,6 @@
 package org.deit4j.dist;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -26,7 +25,6 @@ public final class GradientBuckets {
   public static final long DEFAULT_CAP_BYTES = 25L << 20;
 
   private final List<List<Tensor>> buckets;
-  private long bytesSent;
 
   /**
    * @param parameters the trainable parameters, in registration order (own handles, kept)
@@ -71,11 +69,6 @@ public final class GradientBuckets {
     return n;
   }
 
-  /** Bytes passed to all-reduces so far. */
-  public long bytesSent() {
-    return bytesSent;
-  }
-
   /**
    * Averages the gradients over the {@code worldSize} workers of {@code group}. Call inside the
    * caller's {@code PointerScope}: the flat buffers are freed with it.
@@ -94,7 +87,6 @@ public final class GradientBuckets {
         }
         Tensor flat = torch.cat(parts); // (sum of numel,)
         flats.add(flat);
-        bytesSent += flat.numel() * flat.element_size();
         works.add(start(group, flat));
       }
       for (int b = 0; b < buckets.size(); b++) {
@@ -142,23 +134,5 @@ public final class GradientBuckets {
     }
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
-  }
-
-  /** Bucket sizes in elements, last parameters first (for logs and tests). */
-  public long[] bucketNumels() {
-    long[] out = new long[buckets.size()];
-    for (int b = 0; b < out.length; b++) {
-      for (Tensor p : buckets.get(b)) {
-        out[b] += p.numel();
-      }
-    }
-    return out;
-  }
-
-  /** All parameters, for an operation on every one of them. */
-  Collection<Tensor> parameters() {
-    List<Tensor> all = new ArrayList<>();
-    buckets.forEach(all::addAll);
-    return all;
   }
 }

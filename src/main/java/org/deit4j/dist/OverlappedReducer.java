@@ -38,9 +38,6 @@ final class OverlappedReducer {
   private final TensorVector params; // kept: the reducer holds the same tensors
   private final List<Tensor> paramList;
   private final Reducer reducer;
-  private final long bytesPerStep;
-  private int buckets;
-  private long bytesSent;
 
   /**
    * Builds the reducer. The native objects it keeps are created in a scope of their own and
@@ -56,15 +53,10 @@ final class OverlappedReducer {
       params.retainReference();
       reducer = build(gloo, group, params, paramList, cap);
       reducer.retainReference();
-      long bytes = 0;
-      for (Tensor p : paramList) {
-        bytes += p.numel() * p.element_size();
-      }
-      bytesPerStep = bytes;
     }
   }
 
-  private Reducer build(
+  private static Reducer build(
       ProcessGroupGloo gloo,
       ProcessGroup group,
       TensorVector params,
@@ -83,7 +75,6 @@ final class OverlappedReducer {
     for (int i = 0; i < paramList.size(); i++) {
       sparse.push_back(false);
     }
-    buckets = (int) reversed.size();
     return new Reducer(
         params,
         reversed,
@@ -111,14 +102,5 @@ final class OverlappedReducer {
       throw new PeerFailureException(
           "gradient reducer: " + GradientBuckets.firstLine(e.getMessage()), e);
     }
-    bytesSent += bytesPerStep;
-  }
-
-  int buckets() {
-    return buckets;
-  }
-
-  long bytesSent() {
-    return bytesSent;
   }
 }

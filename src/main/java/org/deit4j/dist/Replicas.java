@@ -39,9 +39,6 @@ public interface Replicas extends AutoCloseable {
     return sum(new double[] {value})[0] / worldSize();
   }
 
-  /** Bytes this worker has sent into gradient all-reduces so far (payload, not wire bytes). */
-  long gradientBytes();
-
   @Override
   void close();
 
@@ -92,11 +89,6 @@ public interface Replicas extends AutoCloseable {
     @Override
     public double[] sum(double[] values) {
       return values.clone();
-    }
-
-    @Override
-    public long gradientBytes() {
-      return 0;
     }
 
     @Override

@@ -126,6 +126,9 @@ public final class RunSetup implements AutoCloseable {
     if (config.finetune() != null) {
       loadWeights(model, Checkpoint.modelWeights(Path.of(config.finetune()), false), false);
     }
+    if (world > 1) { // DDP's start: every rank begins with rank 0's weights (before the EMA copies)
+      replicas.broadcast(NamedTensors.stateDict(model.module()).values());
+    }
     teacher = config.distilling() ? buildTeacher(config, k) : null;
     loss =
         new DistillationLoss(
@@ -162,9 +165,6 @@ public final class RunSetup implements AutoCloseable {
       startEpoch = resume.epochsDone();
       bestTop1 = resume.bestTop1();
       bestEpoch = resume.bestEpoch();
-    }
-    if (world > 1) { // DDP's start: every rank begins with rank 0's weights
-      replicas.broadcast(NamedTensors.stateDict(model.module()).values());
     }
   }
 

@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Engine;
 import org.deit4j.engine.Tensors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -136,5 +137,45 @@ class GlooReplicasTest {
     PeerFailureException e =
         assertThrows(PeerFailureException.class, () -> GlooReplicas.connect(env).close());
     assertTrue(e.getMessage().contains("cannot reach the rendezvous store"), e.getMessage());
+  }
+
+  /**
+   * Time of {@link Replicas#backward} for a one-tensor model of DeiT sizes between two ranks on
+   * loopback, i.e. flatten + all-reduce + copy back of the gradient (printed, not asserted): {@code
+   * mvn -B test -Dgroups=slow -Dsurefire.excludedGroups= -Dtest=GlooReplicasTest#allReduceTimes}.
+   */
+  @Test
+  @Tag("slow")
+  void allReduceTimes() throws Exception {
+    long[] params = {307_082, 5_717_416, 22_050_664}; // vit_fm_patch4_28, DeiT-Ti, DeiT-S
+    for (long n : params) {
+      List<double[]> ms =
+          onRanks(
+              2,
+              GradientBuckets.DEFAULT_CAP_BYTES,
+              false, // after backward: the all-reduce is timed, not hidden behind backward
+              TIMEOUT,
+              rep -> {
+                Tensor p = torch.zeros(n).requires_grad_(true); // a float32 "model" of n
+                double[] t = new double[10];
+                for (int i = -3; i < t.length; i++) {
+                  try (PointerScope step = new PointerScope()) {
+                    Tensor loss = p.sum();
+                    p.mutable_grad().reset();
+                    long t0 = System.nanoTime();
+                    rep.backward(List.of(p), loss); // backward of a sum: a fill of ones
+                    if (i >= 0) {
+                      t[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                  }
+                }
+                java.util.Arrays.sort(t);
+                return t;
+              });
+      double[] t = ms.get(0);
+      System.out.printf(
+          "[all-reduce] %.2f MB between 2 ranks: median %.1f ms (min %.1f, max %.1f)%n",
+          4.0 * n / 1e6, t[t.length / 2], t[0], t[t.length - 1]);
+    }
   }
 }
