@@ -1,5 +1,6 @@
 package org.deit4j.dist;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.bytedeco.javacpp.DoublePointer;
@@ -38,6 +39,9 @@ public final class GlooReplicas implements Replicas {
   private List<Tensor> bucketed;
   private OverlappedReducer reducer;
 
+  /** Every c10d object made here, kept reachable so neither close nor the GC frees it. */
+  static final List<Object> KEEP_ALIVE = java.util.Collections.synchronizedList(new ArrayList<>());
+
   private GlooReplicas(
       DistEnv env, TCPStore store, ProcessGroupGloo group, long bucketCapBytes, boolean overlap) {
     this.env = env;
@@ -45,6 +49,7 @@ public final class GlooReplicas implements Replicas {
     this.group = group;
     this.bucketCapBytes = bucketCapBytes;
     this.overlap = overlap;
+    KEEP_ALIVE.add(group);
   }
 
   /**
@@ -79,6 +84,7 @@ public final class GlooReplicas implements Replicas {
       o.waitWorkers(false);
       o.timeout(timeout);
       store = new TCPStore(env.masterAddr(), o);
+      KEEP_ALIVE.add(store);
     } catch (RuntimeException e) {
       throw new PeerFailureException(
           "rank "
@@ -156,6 +162,7 @@ public final class GlooReplicas implements Replicas {
     if (overlap) {
       if (reducer == null || !reducer.covers(ps)) {
         reducer = new OverlappedReducer(group, env.rank(), env.worldSize(), ps, bucketCapBytes);
+        KEEP_ALIVE.add(reducer);
       }
       reducer.prepare(loss); // arms the hooks: buckets are all-reduced as backward fills them
     }
@@ -204,9 +211,12 @@ public final class GlooReplicas implements Replicas {
     GradientBuckets.await(w, "rank " + env.rank() + ": " + what, env.timeout());
   }
 
+  /**
+   * Leaves the native objects alive: c10d objects reference each other through intrusive pointers
+   * (the store from the group, the group from the reducer, pending work from the engine's threads),
+   * and freeing one from Java while another still points at it corrupted the native heap of a
+   * shared test JVM once. A worker has one group for its whole life, so they live until exit.
+   */
   @Override
-  public void close() {
-    group.close();
-    store.close();
-  }
+  public void close() {}
 }
