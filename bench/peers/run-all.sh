@@ -111,7 +111,7 @@ run_torch_infer() {
     --batches "$BATCHES" --threads "$THREADS" "${timing[@]}" >>"$OUT"
 }
 run_deit4j_infer() {
-  DEIT4J_THREADS="$THREADS" "$DEIT" bench infer --model "$1" --batch "$BATCHES" --dtype fp32 \
+  DEIT4J_THREADS="$THREADS" "$DEIT" bench infer --model "$1" --batch "$BATCHES" --dtype "${DTYPES:-fp32,bf16}" \
     --threads "$THREADS" "${timing[@]}" --json >>"$OUT"
 }
 
@@ -147,7 +147,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
           has deit4j && ((deit4j_bench)) || continue
           log "round $r: deit4j train $STUDENT + $TEACHER"
           DEIT4J_THREADS="$THREADS" "$DEIT" bench train --model "$STUDENT" --teacher "$TEACHER" \
-            --batch "$TRAIN_BATCHES" --dtype fp32 --threads "$THREADS" --warmup "$TRAIN_WARMUP" \
+            --batch "$TRAIN_BATCHES" --dtype "${DTYPES:-fp32,bf16}" --threads "$THREADS" --warmup "$TRAIN_WARMUP" \
             --runs "$TRAIN_RUNS" --min-seconds 0 --json >>"$OUT" || log "FAILED: deit4j train"
           ;;
       esac
