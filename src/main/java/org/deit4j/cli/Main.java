@@ -1,6 +1,7 @@
 package org.deit4j.cli;
 
 import java.io.PrintWriter;
+import org.deit4j.engine.NativeLibs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,6 +80,10 @@ public final class Main implements Runnable {
 
   /** Entry point. */
   public static void main(String[] args) {
+    // Before any verb can touch an org.bytedeco.pytorch class (a NoGradGuard, say): the first load
+    // from a cold native cache must happen in NativeLibs' throw-away child JVM, never here. A verb
+    // that created a guard before calling Engine.init() crashed CI's cold-cache run once.
+    NativeLibs.ensureExtracted();
     System.exit(commandLine().execute(args));
   }
 
