@@ -1,34 +1,21 @@
 package org.deit4j.dist;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deit4j.cli.CliRunner;
 import org.deit4j.io.HostTensor;
+import org.deit4j.testutil.BundledData;
 
 /** Shared pieces of the multi-process tests: data, a tiny deterministic run, weight comparison. */
 final class DistRuns {
   private DistRuns() {}
 
-  /** Copies the bundled Fashion-MNIST subset into {@code dir}; returns {@code dir}. */
+  /** Copies the bundled subset into {@code dir}; returns {@code dir}. */
   static Path extractData(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    for (String f :
-        new String[] {
-          "train-images-idx3-ubyte.gz",
-          "train-labels-idx1-ubyte.gz",
-          "t10k-images-idx3-ubyte.gz",
-          "t10k-labels-idx1-ubyte.gz"
-        }) {
-      try (InputStream in = DistRuns.class.getResourceAsStream("/org/deit4j/quickstart/" + f)) {
-        Files.copy(in, dir.resolve(f));
-      }
-    }
-    return dir;
+    return BundledData.extractFashionMnist(dir);
   }
 
   /**

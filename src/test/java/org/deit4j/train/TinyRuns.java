@@ -2,7 +2,6 @@ package org.deit4j.train;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.deit4j.testutil.BundledData;
 
 /**
  * Shared pieces of the crash-safety tests: the bundled Fashion-MNIST subset, the arguments of a
@@ -21,19 +21,7 @@ final class TinyRuns {
 
   /** Copies the bundled subset into {@code dir}; returns {@code dir}. */
   static Path extractData(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    for (String f :
-        new String[] {
-          "train-images-idx3-ubyte.gz",
-          "train-labels-idx1-ubyte.gz",
-          "t10k-images-idx3-ubyte.gz",
-          "t10k-labels-idx1-ubyte.gz"
-        }) {
-      try (InputStream in = TinyRuns.class.getResourceAsStream("/org/deit4j/quickstart/" + f)) {
-        Files.copy(in, dir.resolve(f));
-      }
-    }
-    return dir;
+    return BundledData.extractFashionMnist(dir);
   }
 
   /**
