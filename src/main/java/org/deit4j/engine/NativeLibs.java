@@ -1,6 +1,8 @@
 package org.deit4j.engine;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,11 @@ import org.bytedeco.javacpp.Loader;
  * has already succeeded for this exact engine version". If the marker is missing, a child JVM does
  * the extraction and the first load (retried if it dies), and only then does this JVM load the
  * now-warm cache. A crash can therefore only ever hit a throw-away child, never the user's command.
+ *
+ * <p>JavaCPP extracts into a sub-folder named after the archive the natives come from ({@code
+ * cache/deit4j.jar/...} for the launcher's shaded jar, {@code cache/pytorch-...jar/...} under
+ * Maven), so one archive's warm cache says nothing about another's. The marker is therefore keyed
+ * to that archive (name, size, modification time): a rebuilt or different jar gets its own warm-up.
  */
 public final class NativeLibs {
   /** Exit code of the child when extraction and load worked. */
@@ -31,9 +38,43 @@ public final class NativeLibs {
 
   private NativeLibs() {}
 
-  /** Marker name includes the engine version so an upgrade re-runs the warm-up. */
+  /** Resource JavaCPP extracts first and largest; its archive decides the cache sub-folder. */
+  static String nativeResource() {
+    return "org/bytedeco/pytorch/" + Loader.getPlatform() + "/libtorch_cpu.so";
+  }
+
+  /**
+   * Marker name: engine version, platform and the identity of the archive that holds libtorch (so
+   * an upgrade, a rebuilt shaded jar or a switch between the shaded jar and Maven's jars each
+   * re-run the warm-up once).
+   */
   static String markerName() {
-    return ".deit4j-natives-ready-" + ENGINE_VERSION + "-" + Loader.getPlatform();
+    URL url = NativeLibs.class.getClassLoader().getResource(nativeResource());
+    return markerName(url == null ? "none" : sourceIdentity(url));
+  }
+
+  static String markerName(String sourceIdentity) {
+    String key = Integer.toHexString(sourceIdentity.hashCode());
+    return ".deit4j-natives-ready-" + ENGINE_VERSION + "-" + Loader.getPlatform() + "-" + key;
+  }
+
+  /**
+   * "path|size|mtime" of the jar (or directory) a native resource is served from; for a plain file
+   * URL the file itself.
+   */
+  static String sourceIdentity(URL url) {
+    String spec = url.toString();
+    String location = spec;
+    if (spec.startsWith("jar:")) {
+      int bang = spec.indexOf("!/");
+      location = spec.substring("jar:".length(), bang < 0 ? spec.length() : bang);
+    }
+    try {
+      Path path = Path.of(URI.create(location));
+      return path.toAbsolutePath() + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path);
+    } catch (IOException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      return location;
+    }
   }
 
   /**
