@@ -45,6 +45,7 @@ public final class Engine {
   public static void setThreads(int n) {
     NativeLibs.ensureExtracted();
     torch.set_num_threads(n);
+    BlasThreads.set(n); // OpenBLAS (fp32 GEMMs) keeps its own pool, see BlasThreads
   }
 
   /** Current intra-op thread count. */

@@ -1,0 +1,123 @@
+package org.deit4j.engine;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Dispatcher;
+import org.bytedeco.pytorch.GenericList;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.OperatorHandle;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.Type;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * libtorch's oneDNN inference kernels, reached through the op dispatcher: a fused linear layer
+ * ({@code y = act(x Wᵀ + b)} in one oneDNN primitive, bias and activation as post-ops) that takes
+ * its weight either as is or prepacked into oneDNN's blocked layout. These are the ops PyTorch
+ * Inductor's CPU "freezing" pass emits ({@code mkldnn::_linear_pointwise}, {@code
+ * mkldnn::_reorder_linear_weight}); they have no autograd formula, so they serve inference only.
+ *
+ * <p>Why: on this project's 2-core AVX-512 machines, DeiT-Ti's {@code fc1}+GELU (6304×192 → 768)
+ * measured 9.2–10.9 ms as {@code linear} then {@code gelu}, 6.3–6.5 ms fused with a prepacked fp32
+ * weight; in bf16 7.5 ms against 4.4–5.4 ms (see {@code docs/benchmarks/throughput.md}).
+ *
+ * <p>{@code DEIT4J_ONEDNN=0} (or {@code -Ddeit4j.onednn=false}) turns the path off, for A/B
+ * comparisons and as an escape hatch.
+ */
+public final class OneDnn {
+  /** Post-op applied inside the linear primitive (oneDNN's names). */
+  public enum Activation {
+    NONE("none"),
+    /** Exact (erf) GELU, timm's {@code nn.GELU()}. */
+    GELU("gelu");
+
+    final String attr;
+
+    Activation(String attr) {
+      this.attr = attr;
+    }
+  }
+
+  private static volatile Ops ops;
+  private static volatile Boolean enabled;
+
+  private OneDnn() {}
+
+  /** Whether the fused kernels exist in this libtorch build and are not switched off. */
+  public static boolean enabled() {
+    Boolean e = enabled;
+    if (e == null) {
+      synchronized (OneDnn.class) {
+        if (enabled == null) {
+          enabled = lookUp();
+        }
+        e = enabled;
+      }
+    }
+    return e;
+  }
+
+  private static boolean lookUp() {
+    String flag = System.getProperty("deit4j.onednn", System.getenv("DEIT4J_ONEDNN"));
+    if (flag != null && (flag.equals("0") || flag.equalsIgnoreCase("false"))) {
+      return false;
+    }
+    Engine.init();
+    if (!torch.hasMKLDNN()) {
+      return false;
+    }
+    try (PointerScope scope = new PointerScope()) {
+      Ops o = new Ops();
+      o.retain();
+      ops = o;
+      return true;
+    } catch (RuntimeException e) {
+      return false; // a build without the mkldnn op library: callers take the plain path
+    }
+  }
+
+  /**
+   * {@code act(x Wᵀ + b)} for {@code x} of shape (..., K), {@code w} (N, K), {@code b} (N) or null.
+   * The output has {@code x}'s leading dimensions and dtype; {@code x}, {@code w} and {@code b}
+   * must share a dtype (fp32 or bf16).
+   */
+  public static Tensor linear(Tensor x, Tensor w, Tensor b, Activation act) {
+    if (!enabled()) {
+      throw new IllegalStateException("oneDNN kernels are not available or switched off");
+    }
+    IValueVector stack = new IValueVector();
+    stack.push_back(new IValue(x));
+    stack.push_back(new IValue(w));
+    stack.push_back(b == null ? new IValue() : new IValue(b));
+    stack.push_back(new IValue(act.attr));
+    stack.push_back(new IValue(new GenericList(ops.scalarElement)));
+    stack.push_back(
+        new IValue("none")); // algorithm: GELU's "none" = erf, not the tanh approximation
+    Dispatcher.singleton().callBoxed(ops.linearPointwise, stack);
+    return result(stack);
+  }
+
+  /**
+   * The op's output as a tensor of its own: {@code IValue::toTensor()} is mapped to the
+   * by-reference overload, so the Java object would point into {@code stack} and dangle once it is
+   * freed.
+   */
+  private static Tensor result(IValueVector stack) {
+    return new Tensor(stack.get(0).toTensor()); // copy: shares the storage, owns its handle
+  }
+
+  /** Operator handles, looked up once (the schemas are registered by libtorch at load). */
+  private static final class Ops {
+    final OperatorHandle linearPointwise =
+        Dispatcher.singleton().findSchemaOrThrow("mkldnn::_linear_pointwise", "");
+
+    /** Element type of the {@code Scalar?[] scalars} argument (index 4), for an empty list. */
+    final Type.TypePtr scalarElement =
+        linearPointwise.schema().arguments().position(4).type().get().containedType(0);
+
+    void retain() {
+      linearPointwise.retainReference();
+      scalarElement.retainReference();
+    }
+  }
+}

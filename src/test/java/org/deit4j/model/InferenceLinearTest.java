@@ -1,0 +1,133 @@
+package org.deit4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.deit4j.engine.Autocast;
+import org.deit4j.engine.Engine;
+import org.deit4j.engine.OneDnn;
+import org.deit4j.engine.OneDnn.Activation;
+import org.deit4j.engine.Precision;
+import org.deit4j.engine.Tensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The oneDNN inference path of a linear layer against libtorch's {@code linear} (+ GELU). */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
+class InferenceLinearTest {
+  @BeforeAll
+  static void init() {
+    Engine.init();
+    torch.manual_seed(7);
+  }
+
+  private static Tensor plain(LinearImpl l, Tensor x, Activation act) {
+    Tensor y = l.forward(x);
+    return act == Activation.GELU ? torch.gelu(y) : y;
+  }
+
+  @Test
+  void fusedMatchesPlainInFp32ForBothActivationsAndAnyRowCount() {
+    assertTrue(OneDnn.enabled(), "this libtorch build ships oneDNN");
+    try (PointerScope s = new PointerScope();
+        NoGradGuard g = new NoGradGuard()) {
+      LinearImpl l = new LinearImpl(384, 1536);
+      InferenceLinear fused = new InferenceLinear(l);
+      for (Activation act : Activation.values()) {
+        for (long batch : new long[] {3, 1, 3}) {
+          Tensor x = torch.randn(batch, 197, 384);
+          Tensor got = fused.forward(x, act, false);
+          Tensor want = plain(l, x, act);
+          assertEquals(Tensors.shapeOf(want), Tensors.shapeOf(got));
+          double err = Tensors.maxAbsDiff(got, want);
+          assertTrue(err < 2e-5, act + " batch " + batch + ": " + err);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fusedMatchesPlainOnSmallAndOddShapes() {
+    // (in, out) pairs of the test-suite's tiny models; oneDNN's prepacked weights failed on (32,
+    // 96)
+    long[][] shapes = {{32, 96}, {32, 32}, {32, 128}, {128, 32}, {16, 8}, {192, 576}};
+    try (PointerScope s = new PointerScope();
+        NoGradGuard g = new NoGradGuard()) {
+      for (long[] io : shapes) {
+        LinearImpl l = new LinearImpl(io[0], io[1]);
+        InferenceLinear fused = new InferenceLinear(l);
+        for (long rows : new long[] {408, 4, 1}) {
+          Tensor x = torch.randn(rows, io[0]);
+          double err =
+              Tensors.maxAbsDiff(
+                  fused.forward(x, Activation.GELU, false), plain(l, x, Activation.GELU));
+          assertTrue(err < 2e-5, io[0] + "->" + io[1] + " at " + rows + " rows: " + err);
+        }
+      }
+    }
+  }
+
+  @Test
+  void inPlaceWeightUpdatesInvalidateThePreparedWeight() {
+    try (PointerScope s = new PointerScope();
+        NoGradGuard g = new NoGradGuard()) {
+      LinearImpl l = new LinearImpl(64, 32);
+      InferenceLinear fused = new InferenceLinear(l);
+      Tensor x = torch.randn(5, 64);
+      Tensor before = fused.forward(x, Activation.NONE, false);
+      Tensor before16 =
+          Autocast.get(Precision.BF16, () -> fused.forward(x, Activation.NONE, false));
+      l.weight().mul_(new Scalar(2.0)); // what an optimizer step or a checkpoint load does
+      l.bias().add_(new Scalar(1.0));
+      Tensor after = fused.forward(x, Activation.NONE, false);
+      assertTrue(Tensors.maxAbsDiff(after, before) > 0.1, "stale fp32 weights were used");
+      assertTrue(Tensors.maxAbsDiff(after, plain(l, x, Activation.NONE)) < 1e-5);
+      Tensor after16 = Autocast.get(Precision.BF16, () -> fused.forward(x, Activation.NONE, false));
+      assertTrue(
+          Tensors.maxAbsDiff(
+                  after16.to(torch.ScalarType.Float), before16.to(torch.ScalarType.Float))
+              > 0.1,
+          "stale bf16 copies were used");
+    }
+  }
+
+  @Test
+  void bf16AutocastRunsInBf16AndStaysCloseToFp32() {
+    try (PointerScope s = new PointerScope();
+        NoGradGuard g = new NoGradGuard()) {
+      LinearImpl l = new LinearImpl(192, 768);
+      InferenceLinear fused = new InferenceLinear(l);
+      Tensor x = torch.randn(2, 197, 192);
+      Tensor got = Autocast.get(Precision.BF16, () -> fused.forward(x, Activation.GELU, false));
+      assertEquals(torch.ScalarType.BFloat16, got.scalar_type().intern());
+      Tensor want = plain(l, x, Activation.GELU);
+      double scale = want.abs().max().item_double();
+      double err = Tensors.maxAbsDiff(got.to(torch.ScalarType.Float), want);
+      assertTrue(err < 0.02 * scale, "bf16 error " + err + " against scale " + scale);
+      // the fp32 call after a bf16 one prepares fp32 weights again
+      assertTrue(Tensors.maxAbsDiff(fused.forward(x, Activation.GELU, false), want) < 2e-5);
+    }
+  }
+
+  @Test
+  void trainingAndGradModeTakeTheAutogradPath() {
+    try (PointerScope s = new PointerScope()) {
+      LinearImpl l = new LinearImpl(16, 8);
+      InferenceLinear fused = new InferenceLinear(l);
+      Tensor x = torch.randn(4, 16);
+      assertTrue(fused.forward(x, Activation.GELU, false).requires_grad(), "grad mode on");
+      try (NoGradGuard g = new NoGradGuard()) {
+        assertFalse(fused.forward(x, Activation.GELU, false).requires_grad());
+      }
+      assertTrue(fused.forward(x, Activation.NONE, true).requires_grad(), "training");
+    }
+  }
+}
