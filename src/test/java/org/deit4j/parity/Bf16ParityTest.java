@@ -16,7 +16,7 @@ import org.deit4j.model.VitConfig;
 import org.deit4j.train.Classifier;
 import org.deit4j.train.MixedPrecision;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * bf16 autocast against timm's float64 logits on the parity fixtures. bf16 keeps 8 bits of mantissa
@@ -30,14 +30,7 @@ class Bf16ParityTest {
   static final double REL_TOL = 0.02;
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
-    "deit_tiny_d2, input",
-    "deit_tiny_d2_perturbed, input",
-    "deit_tiny_distilled_d2, input",
-    "deit_tiny_distilled_d2_perturbed, input",
-    "deit_tiny_distilled_d2_perturbed_384, input_384",
-    "deit3_small_d2_perturbed, input"
-  })
+  @MethodSource("org.deit4j.parity.TimmParityTest#fixtures")
   @SuppressWarnings("try")
   void bf16LogitsAgreeWithFloat64(String model, String input) throws Exception {
     try (PointerScope scope = new PointerScope();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -18,7 +19,8 @@ import org.deit4j.model.VitConfig;
 import org.deit4j.model.VitWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Forward parity with timm 1.0.29 on the fixture models (shared/fixtures/timm/README.md): every
@@ -26,6 +28,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TimmParityTest {
   private static final double ATOL = 1e-4;
+
+  /**
+   * (fixture model, its input) pairs of shared/fixtures/timm, shared with {@code Bf16ParityTest}.
+   */
+  static Stream<Arguments> fixtures() {
+    return Stream.of(
+        Arguments.of("deit_tiny_d2", "input"),
+        Arguments.of("deit_tiny_d2_perturbed", "input"),
+        Arguments.of("deit_tiny_distilled_d2", "input"),
+        Arguments.of("deit_tiny_distilled_d2_perturbed", "input"),
+        Arguments.of("deit_tiny_distilled_d2_perturbed_384", "input_384"),
+        Arguments.of("deit3_small_d2_perturbed", "input"));
+  }
 
   static VitConfig configFor(String model) {
     return switch (model) {
@@ -47,14 +62,7 @@ class TimmParityTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
-    "deit_tiny_d2, input",
-    "deit_tiny_d2_perturbed, input",
-    "deit_tiny_distilled_d2, input",
-    "deit_tiny_distilled_d2_perturbed, input",
-    "deit_tiny_distilled_d2_perturbed_384, input_384",
-    "deit3_small_d2_perturbed, input"
-  })
+  @MethodSource("fixtures")
   void forwardMatchesTimm(String model, String input) throws Exception {
     try (PointerScope scope = new PointerScope();
         NoGradGuard g = new NoGradGuard()) {
