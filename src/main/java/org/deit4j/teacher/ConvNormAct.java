@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.BatchNormOptions;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 
@@ -25,6 +26,7 @@ final class ConvNormAct extends Module {
   private final int kernel;
   private final int outChannels;
   private final int groups;
+  private final FoldedConvBn folded;
 
   ConvNormAct(int in, int out, int kernel, int stride, int groups, boolean act) {
     this.kernel = kernel;
@@ -42,9 +44,15 @@ final class ConvNormAct extends Module {
     bo.eps().put(BN_EPS);
     bo.momentum().put(BN_MOMENTUM);
     bn = register_module("bn", new BatchNorm2dImpl(bo));
+    folded = new FoldedConvBn(conv, bn, BN_EPS, stride, pad, groups);
   }
 
   Tensor forward(Tensor x) {
+    if (!is_training() && !GradMode.is_enabled()) {
+      // inference (the frozen teacher): BN folded into the conv, ReLU in place on the fresh output
+      Tensor y = folded.forward(x);
+      return act ? y.relu_() : y;
+    }
     Tensor y = bn.forward(conv.forward(x));
     return act ? y.relu() : y;
   }
