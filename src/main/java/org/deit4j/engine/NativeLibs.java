@@ -1,6 +1,7 @@
 package org.deit4j.engine;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
@@ -103,6 +104,13 @@ public final class NativeLibs {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
+    // The parent's JVM flags, so e.g. -Dorg.bytedeco.javacpp.cachedir=... warms the same cache the
+    // parent will load from (a debugger port cannot be shared).
+    for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!flag.startsWith("-agentlib:jdwp")) {
+        cmd.add(flag);
+      }
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(NativeLibs.class.getName());
@@ -140,6 +148,8 @@ public final class NativeLibs {
   public static void main(String[] args) throws IOException {
     Loader.load(org.bytedeco.pytorch.global.torch.class);
     org.bytedeco.pytorch.global.torch.ones(2).sum().item_float();
+    // what Engine.setThreads loads next (BlasThreads): extracted here too, not in the user's JVM
+    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
     Path marker = Path.of(args[0]);
     Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp" + ProcessHandle.current().pid());
     Files.writeString(tmp, "ok\n");
