@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.Scopes;
 
 /**
  * The ViT / DeiT / DeiT-III family as one configurable module (timm {@code VisionTransformer} and
@@ -139,7 +140,8 @@ public final class VisionTransformer extends Module {
       tokens = torch.dropout(tokens, config.dropRate(), true);
     }
     for (Block blk : blocks) {
-      tokens = blk.forward(tokens);
+      Tensor in = tokens;
+      tokens = Scopes.keepResult(() -> blk.forward(in)); // a block's intermediates freed at its end
     }
     return norm.forward(tokens);
   }

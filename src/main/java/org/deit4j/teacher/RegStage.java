@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.deit4j.engine.Scopes;
 
 /** timm {@code RegStage}: blocks {@code b1..bN} applied in sequence. */
 final class RegStage extends Module {
@@ -21,7 +22,8 @@ final class RegStage extends Module {
 
   Tensor forward(Tensor x) {
     for (Bottleneck b : blocks) {
-      x = b.forward(x);
+      Tensor in = x;
+      x = Scopes.keepResult(() -> b.forward(in)); // a block's intermediates freed at its end
     }
     return x;
   }
