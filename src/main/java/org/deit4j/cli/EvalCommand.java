@@ -14,7 +14,6 @@ import org.deit4j.data.DatasetSpec;
 import org.deit4j.data.DecodePolicy;
 import org.deit4j.data.Loader;
 import org.deit4j.data.SequentialSampler;
-import org.deit4j.engine.Precision;
 import org.deit4j.eval.Evaluator;
 import org.deit4j.eval.Predictor;
 import org.deit4j.io.StateDict;
@@ -24,6 +23,7 @@ import org.deit4j.train.MixedPrecision;
 import org.deit4j.train.Models;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,12 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Also write the JSON result (with the confusion matrix) here.")
   Path output;
 
-  @Option(
-      names = "--dtype",
-      defaultValue = "fp32",
-      paramLabel = "fp32|bf16",
-      description = "Forward precision: fp32, or bf16 autocast (default: fp32).")
-  String dtype;
+  @Mixin PrecisionOption precision = new PrecisionOption();
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -102,12 +97,12 @@ public final class EvalCommand implements Callable<Integer> {
             new SequentialSampler(ds.size()),
             t,
             new Loader.Config(batchSize, false, workers, 2, 0L, DecodePolicy.DEFAULT))) {
-      r = Evaluator.evaluate(MixedPrecision.classifier(m, Precision.parse(dtype)), loader);
+      r = Evaluator.evaluate(MixedPrecision.classifier(m, precision.precision()), loader);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("checkpoint", weights.toString());
     result.put("data", data);
-    result.put("dtype", Precision.parse(dtype).flag());
+    result.put("dtype", precision.precision().flag());
     result.put("images", r.images());
     result.put("top1", r.top1());
     result.put("top5", r.top5());

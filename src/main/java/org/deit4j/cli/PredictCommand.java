@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.deit4j.data.ImageFolder;
-import org.deit4j.engine.Precision;
 import org.deit4j.eval.Predictor;
 import org.deit4j.train.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -53,12 +53,7 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per image instead of a table.")
   boolean json;
 
-  @Option(
-      names = "--dtype",
-      defaultValue = "fp32",
-      paramLabel = "fp32|bf16",
-      description = "Forward precision: fp32, or bf16 autocast (default: fp32).")
-  String dtype;
+  @Mixin PrecisionOption precision = new PrecisionOption();
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       throw new CliException(ExitCodes.INPUT, "no images found in " + images);
     }
-    Predictor p = Predictor.fromCheckpoint(weights, ema, Precision.parse(dtype));
+    Predictor p = Predictor.fromCheckpoint(weights, ema, precision.precision());
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = new ObjectMapper();
     for (Predictor.Prediction pr : p.predictFiles(files, topk, batchSize)) {

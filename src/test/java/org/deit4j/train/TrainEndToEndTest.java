@@ -117,6 +117,30 @@ class TrainEndToEndTest {
       sum += p;
     }
     assertTrue(sum > 0 && sum <= 1.0 + 1e-6, "top-5 probabilities sum to " + sum);
+
+    // --dtype on the forward-only verbs: bf16 runs (and says so), anything else is refused
+    CliRunner ev16 =
+        CliRunner.run(
+            "eval",
+            "--weights",
+            straight.resolve("best.safetensors").toString(),
+            "--data",
+            data + ":t10k",
+            "--dtype",
+            "bf16",
+            "--json");
+    assertEquals(0, ev16.code(), ev16.err());
+    assertTrue(ev16.out().contains("\"dtype\":\"bf16\""), ev16.out());
+    CliRunner pr16 =
+        CliRunner.run(
+            "predict",
+            "--weights",
+            straight.resolve("best.safetensors").toString(),
+            "--images",
+            img.toString(),
+            "--dtype",
+            "fp16");
+    assertTrue(pr16.code() != 0, "fp16 is not a supported precision: " + pr16.out());
   }
 
   @Test
