@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.deit4j.cli.CliRunner;
 import org.deit4j.io.HostTensor;
@@ -70,22 +72,14 @@ class TrainEndToEndTest {
     Map<String, HostTensor> o2 = Checkpoint.load(split.resolve("last.safetensors")).optimizer();
     assertEquals(o1, o2, "optimizer state after resume");
 
-    CliRunner ev =
-        CliRunner.run(
-            "eval",
-            "--weights",
-            straight.resolve("best.safetensors").toString(),
-            "--data",
-            data + ":t10k",
-            "--json");
+    Path best = straight.resolve("best.safetensors");
+    CliRunner ev = eval(best, data);
     assertEquals(0, ev.code(), ev.err());
     assertTrue(ev.out().contains("\"images\":1000"), ev.out());
     assertTrue(ev.out().contains("\"dist\""), ev.out());
 
     Path exported = tmp.resolve("student.safetensors");
-    CliRunner cv =
-        CliRunner.run(
-            "convert", straight.resolve("best.safetensors").toString(), exported.toString());
+    CliRunner cv = CliRunner.run("convert", best.toString(), exported.toString());
     assertEquals(0, cv.code(), cv.err());
     Map<String, HostTensor> timmKeys = org.deit4j.io.Safetensors.read(exported).tensors();
     assertTrue(
@@ -97,12 +91,7 @@ class TrainEndToEndTest {
         org.deit4j.data.DatasetSpec.parse(data + ":t10k").open().image(0), img);
     CliRunner pr =
         CliRunner.run(
-            "predict",
-            "--weights",
-            straight.resolve("best.safetensors").toString(),
-            "--images",
-            img.toString(),
-            "--json");
+            "predict", "--weights", best.toString(), "--images", img.toString(), "--json");
     assertEquals(0, pr.code(), pr.err());
     var top = new com.fasterxml.jackson.databind.ObjectMapper().readTree(pr.out()).get("top");
     assertEquals(5, top.size(), pr.out());
@@ -119,28 +108,22 @@ class TrainEndToEndTest {
     assertTrue(sum > 0 && sum <= 1.0 + 1e-6, "top-5 probabilities sum to " + sum);
 
     // --dtype on the forward-only verbs: bf16 runs (and says so), anything else is refused
-    CliRunner ev16 =
-        CliRunner.run(
-            "eval",
-            "--weights",
-            straight.resolve("best.safetensors").toString(),
-            "--data",
-            data + ":t10k",
-            "--dtype",
-            "bf16",
-            "--json");
+    CliRunner ev16 = eval(best, data, "--dtype", "bf16");
     assertEquals(0, ev16.code(), ev16.err());
     assertTrue(ev16.out().contains("\"dtype\":\"bf16\""), ev16.out());
     CliRunner pr16 =
         CliRunner.run(
-            "predict",
-            "--weights",
-            straight.resolve("best.safetensors").toString(),
-            "--images",
-            img.toString(),
-            "--dtype",
-            "fp16");
+            "predict", "--weights", best.toString(), "--images", img.toString(), "--dtype", "fp16");
     assertTrue(pr16.code() != 0, "fp16 is not a supported precision: " + pr16.out());
+  }
+
+  /** {@code deit eval --weights W --data DATA:t10k --json [extra...]}. */
+  private static CliRunner eval(Path weights, Object data, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("eval", "--weights", weights.toString(), "--data", data + ":t10k", "--json"));
+    args.addAll(List.of(extra));
+    return CliRunner.run(args.toArray(String[]::new));
   }
 
   @Test
