@@ -47,8 +47,10 @@ public final class DecodeFailures {
         try {
           return new Decoded(i, ds.image(i));
         } catch (DecodeException e) {
-          failures.incrementAndGet();
+          // Counted by whoever records the index first: two workers can reach the same bad index
+          // at once (one replacing its own bad sample with the next), which counted it twice.
           if (bad.putIfAbsent(i, e.getMessage()) == null) {
+            failures.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "skipping undecodable image " + e.getMessage());
           }
           checkRatio();
