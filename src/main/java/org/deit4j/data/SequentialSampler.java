@@ -16,7 +16,10 @@ public final class SequentialSampler implements Sampler {
 
   /**
    * Replica {@code rank} takes {@code rank, rank + replicas, ...} with no padding, so every image
-   * is evaluated exactly once across replicas.
+   * is evaluated exactly once across replicas. Unlike {@code DistributedSampler} (which deit also
+   * uses for evaluation, padding the last round with repeated images), the reduced top-1/top-5 of a
+   * sharded evaluation therefore equal a one-process evaluation exactly, even when {@code size}
+   * does not divide by the number of replicas.
    */
   public SequentialSampler(int size, int replicas, int rank) {
     if (size < 0) {

@@ -4,7 +4,7 @@
  * collectives a training step needs ({@link org.deit4j.dist.Replicas}, implemented over {@code
  * ProcessGroupGloo} by {@link org.deit4j.dist.GlooReplicas}), gradient averaging during backward by
  * c10d's {@code Reducer} ({@link org.deit4j.dist.OverlappedReducer}) or after it ({@link
- * org.deit4j.dist.GradientBuckets}), and sharded evaluation ({@link org.deit4j.dist.ShardSampler},
- * {@link org.deit4j.dist.ShardedEval}).
+ * org.deit4j.dist.GradientBuckets}), and sharded evaluation ({@link
+ * org.deit4j.data.SequentialSampler} shards, {@link org.deit4j.dist.ShardedEval}).
  */
 package org.deit4j.dist;

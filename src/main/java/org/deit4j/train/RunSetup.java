@@ -20,7 +20,6 @@ import org.deit4j.data.Sampler;
 import org.deit4j.data.SequentialSampler;
 import org.deit4j.data.SubsetDataset;
 import org.deit4j.dist.Replicas;
-import org.deit4j.dist.ShardSampler;
 import org.deit4j.distill.DistillationLoss;
 import org.deit4j.engine.NamedTensors;
 import org.deit4j.io.HostTensor;
@@ -109,9 +108,7 @@ public final class RunSetup implements AutoCloseable {
       testLoader =
           new Loader(
               test,
-              world == 1
-                  ? new SequentialSampler(test.size())
-                  : new ShardSampler(test.size(), world, rank),
+              new SequentialSampler(test.size(), world, rank),
               eval.build(),
               new Loader.Config(
                   Math.max(config.batchSize(), 64),

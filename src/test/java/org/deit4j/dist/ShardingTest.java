@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.deit4j.data.RandomSampler;
 import org.deit4j.data.RepeatedAugSampler;
+import org.deit4j.data.SequentialSampler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,7 +98,7 @@ class ShardingTest {
         int[] count = new int[size];
         int total = 0;
         for (int rank = 0; rank < world; rank++) {
-          ShardSampler s = new ShardSampler(size, world, rank);
+          SequentialSampler s = new SequentialSampler(size, world, rank);
           int[] idx = s.indices(0);
           assertEquals(s.length(), idx.length);
           total += idx.length;
