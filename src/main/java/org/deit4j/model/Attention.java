@@ -73,7 +73,8 @@ public final class Attention extends Module {
    *   <li>fp32 inference: libtorch's fused {@code scaled_dot_product_attention}. Its CPU kernel
    *       calls BLAS from inside its own parallel loop; with OpenBLAS also running 2 threads the
    *       two pools fight (DeiT-Ti batch 32: 4-5 img/s), so OpenBLAS is single-threaded for the
-   *       call ({@link BlasThreads#singleThreaded}): 85.6 img/s against 80.1 for the path below.
+   *       call ({@link BlasThreads#singleThreaded}): 85.6 img/s against 80.1 for the path below
+   *       (DeiT-Ti, batch 32, measured with a scratch-build switch).
    *   <li>training (autograd replays the backward outside any such guard) and bf16: timm's
    *       non-fused path ({@code fused_attn = False}), q scaled first, softmax in fp32. In bf16 the
    *       fused kernel is ~50x slower than this (160 ms against 3 ms for DeiT-Ti's (8, 3, 197, 64)
