@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.LinearOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.BlasThreads;
 import org.deit4j.engine.OneDnn;
@@ -76,9 +77,14 @@ public final class Attention extends Module {
    *       call ({@link BlasThreads#singleThreaded}): 85.6 img/s against 80.1 for the path below
    *       (DeiT-Ti, batch 32, measured with a scratch-build switch).
    *   <li>training (autograd replays the backward outside any such guard) and bf16: timm's
-   *       non-fused path ({@code fused_attn = False}), q scaled first, softmax in fp32. In bf16 the
-   *       fused kernel is ~50x slower than this (160 ms against 3 ms for DeiT-Ti's (8, 3, 197, 64)
-   *       attention); in bf16 the two products run on oneDNN.
+   *       non-fused path ({@code fused_attn = False}) as one {@code baddbmm} whose {@code alpha}
+   *       applies the scale (no separate pass over q; exact for D = 64, where the scale is 1/8),
+   *       then softmax in q's dtype. In bf16 libtorch's CPU softmax and its backward compute in
+   *       fp32 internally and round once on output; the probabilities would be rounded to bf16 for
+   *       the second product anyway, so this equals autocast's fp32 softmax-then-cast while
+   *       skipping four conversions of the (B, H, N, N) scores per block (DeiT-Ti, batch 64, one
+   *       block's attention forward + backward: 34.6 to 30.7 ms). libtorch's bf16 fused kernel is
+   *       ~50x slower than this on CPU (160 ms against 3 ms for (8, 3, 197, 64)).
    * </ul>
    */
   private Tensor attention(Tensor q, Tensor k, Tensor v, boolean training) {
@@ -90,14 +96,20 @@ public final class Attention extends Module {
       // single-threaded inside it so its per-block GEMMs do not fight its own parallel loop.
       return BlasThreads.singleThreaded(() -> torch.scaled_dot_product_attention(q, k, v));
     }
-    // q scaled before the product, as timm does.
-    Tensor qs = q.mul(new Scalar(1.0 / Math.sqrt(q.size(3)))); // (B, H, N, D)
+    long b = q.size(0);
+    long h = q.size(1);
+    long n = q.size(2);
+    long d = q.size(3);
+    Tensor q3 = q.reshape(b * h, n, d); // (B*H, N, D)
+    Tensor kt = k.reshape(b * h, n, d).transpose(1, 2); // (B*H, D, N)
+    // beta = 0: the zero "input" is ignored, alpha = scale multiplies the product inside the GEMM.
+    Tensor zero = torch.scalar_tensor(new Scalar(0.0), new TensorOptions(q.scalar_type()));
     Tensor scores =
-        torch.matmul(qs, k.transpose(-2, -1)).to(torch.ScalarType.Float); // (B, H, N, N)
+        torch.baddbmm(zero, q3, kt, new Scalar(0.0), new Scalar(1.0 / Math.sqrt(d))); // (B*H, N, N)
     Tensor p = torch.softmax(scores, -1);
     if (training && attnDrop > 0) {
       p = torch.dropout(p, attnDrop, true);
     }
-    return torch.matmul(p.to(q.scalar_type()), v); // (B, H, N, D)
+    return torch.matmul(p.view(b, h, n, n), v); // (B, H, N, D)
   }
 }

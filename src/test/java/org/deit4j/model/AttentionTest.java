@@ -1,0 +1,106 @@
+package org.deit4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.deit4j.engine.Autocast;
+import org.deit4j.engine.Engine;
+import org.deit4j.engine.Precision;
+import org.deit4j.engine.Tensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Attention}'s two paths (fused SDPA for fp32 inference; {@code baddbmm} with the scale as
+ * {@code alpha} and softmax in the working dtype otherwise) against timm's formula written out with
+ * plain ops: {@code proj(softmax(q k^T / sqrt(D)) v)}.
+ */
+// "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
+@SuppressWarnings("try")
+class AttentionTest {
+  private static final int DIM = 96;
+  private static final int HEADS = 3; // head_dim 32: the scale 1/sqrt(32) is not a power of two
+
+  @BeforeAll
+  static void init() {
+    Engine.init();
+    torch.manual_seed(11);
+  }
+
+  /** timm {@code Attention.forward} with {@code fused_attn = False}, fp32, from the weights. */
+  private static Tensor reference(Attention a, Tensor x) {
+    long b = x.size(0);
+    long n = x.size(1);
+    long d = DIM / HEADS;
+    Tensor qkv =
+        a.qkv().forward(x).reshape(b, n, 3, HEADS, d).permute(2, 0, 3, 1, 4); // (3, B, H, N, D)
+    Tensor q = qkv.select(0, 0).mul(new Scalar(1.0 / Math.sqrt(d))); // (B, H, N, D)
+    Tensor attn = torch.softmax(torch.matmul(q, qkv.select(0, 1).transpose(-2, -1)), -1);
+    Tensor o = torch.matmul(attn, qkv.select(0, 2)).transpose(1, 2).reshape(b, n, DIM); // (B,N,C)
+    return a.proj().forward(o);
+  }
+
+  @Test
+  void everyPathMatchesTimmsFormulaInFp32() {
+    try (PointerScope s = new PointerScope()) {
+      Attention a = new Attention(DIM, HEADS, true, 0, 0);
+      Tensor x = torch.randn(4, 17, DIM);
+      Tensor want;
+      try (NoGradGuard g = new NoGradGuard()) {
+        want = reference(a, x);
+        a.eval();
+        Tensor fused = a.forward(x); // inference: SDPA
+        assertTrue(
+            Tensors.maxAbsDiff(fused, want) < 1e-5, "SDPA: " + Tensors.maxAbsDiff(fused, want));
+      }
+      a.train(true);
+      Tensor explicit = a.forward(x); // training: baddbmm + softmax, under autograd
+      assertTrue(
+          Tensors.maxAbsDiff(explicit, want) < 1e-5,
+          "baddbmm: " + Tensors.maxAbsDiff(explicit, want));
+    }
+  }
+
+  @Test
+  void trainingGradientsMatchTimmsFormula() {
+    try (PointerScope s = new PointerScope()) {
+      Attention a = new Attention(DIM, HEADS, true, 0, 0);
+      a.train(true);
+      Tensor x0 = torch.randn(2, 9, DIM);
+      Tensor w = torch.randn(2, 9, DIM); // a non-uniform upstream gradient
+      Tensor x = x0.detach().requires_grad_(true);
+      a.forward(x).mul(w).sum().backward();
+      Tensor gotX = x.grad().clone();
+      Tensor gotW = a.qkv().weight().grad().clone();
+      a.qkv().weight().grad().zero_();
+      Tensor xr = x0.detach().requires_grad_(true);
+      reference(a, xr).mul(w).sum().backward();
+      assertTrue(Tensors.maxAbsDiff(gotX, xr.grad()) < 1e-5, "dx");
+      assertTrue(Tensors.maxAbsDiff(gotW, a.qkv().weight().grad()) < 1e-5, "dW_qkv");
+    }
+  }
+
+  @Test
+  void bf16SoftmaxInItsOwnDtypeStaysWithinBf16RoundingOfFp32() {
+    try (PointerScope s = new PointerScope()) {
+      Attention a = new Attention(DIM, HEADS, true, 0, 0);
+      a.train(true);
+      Tensor x = torch.randn(4, 33, DIM);
+      Tensor want;
+      try (NoGradGuard g = new NoGradGuard()) {
+        want = reference(a, x);
+      }
+      Tensor got = Autocast.get(Precision.BF16, () -> a.forward(x)).to(torch.ScalarType.Float);
+      // Relative to the output's scale: bf16 keeps 8 significant bits (2^-8 = 0.4 %); three bf16
+      // GEMMs and the rounded probabilities stay within a few of those.
+      double scale = want.abs().max().item_double();
+      double err = Tensors.maxAbsDiff(got, want) / scale;
+      assertTrue(err < 0.03, "bf16 relative error " + err);
+      assertTrue(err > 0, "bf16 must actually have run in bf16");
+    }
+  }
+}
