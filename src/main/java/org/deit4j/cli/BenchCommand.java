@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Infer.class,
       BenchCommand.Train.class,
       BenchCommand.Data.class,
+      BenchFloorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchCommand implements Runnable {

@@ -101,6 +101,51 @@ class BenchCommandTest {
   }
 
   @Test
+  void floorPrintsTheGemmOnlyBoundPerBatchAndDtype() throws Exception {
+    CliRunner r =
+        CliRunner.run(
+            "bench",
+            "floor",
+            "--model",
+            "deit_fm_distilled_patch4_28",
+            "--batch",
+            "2",
+            "--dtype",
+            "bf16,fp32",
+            "--train",
+            "--runs",
+            "1",
+            "--json");
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(2, lines.length, r.out());
+    ObjectMapper m = new ObjectMapper();
+    for (int i = 0; i < 2; i++) {
+      JsonNode j = m.readTree(lines[i]);
+      assertEquals("floor-train", j.get("mode").asText());
+      assertEquals(i == 0 ? "bf16" : "fp32", j.get("dtype").asText());
+      double ms = j.get("floor_ms_per_batch").asDouble();
+      double ips = j.get("floor_images_per_s").asDouble();
+      assertTrue(ms > 0 && j.get("gemm_gflops").asDouble() > 0, lines[i]);
+      assertEquals(2 * 1000.0 / ms, ips, 0.06 * ips, "images/s = B / floor time");
+    }
+    CliRunner table =
+        CliRunner.run(
+            "bench",
+            "floor",
+            "--model",
+            "vit_fm_patch4_28",
+            "--batch",
+            "1",
+            "--runs",
+            "1",
+            "--detail");
+    assertEquals(0, table.code(), table.err());
+    assertTrue(table.out().contains("fc1 ") && table.out().contains("not a floor"), table.out());
+    assertEquals(ExitCodes.USAGE, CliRunner.run("bench", "floor", "--model", "resnet50").code());
+  }
+
+  @Test
   void unknownModelAndDtypeAreUsageErrors() {
     assertEquals(
         ExitCodes.USAGE, CliRunner.run("bench", "infer", "--model", "resnet50", "--json").code());
