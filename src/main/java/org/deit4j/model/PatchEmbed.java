@@ -34,7 +34,10 @@ public final class PatchEmbed extends Module {
       throw new IllegalArgumentException(
           "input " + x.size(2) + "x" + x.size(3) + " is not a multiple of patch " + patchSize);
     }
-    Tensor y = proj.forward(x); // (B, C, H/p, W/p)
+    // NCHW whatever the caller's layout: libtorch 2.10's oneDNN convolutions return wrong results
+    // for some channels-last inputs at 2 threads (see RegNet#forwardStages); a no-op when already
+    // so.
+    Tensor y = proj.forward(x.contiguous()); // (B, C, H/p, W/p)
     return y.flatten(2, -1).transpose(1, 2); // (B, N, C)
   }
 }

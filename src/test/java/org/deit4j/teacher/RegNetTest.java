@@ -198,4 +198,24 @@ class RegNetTest {
     assertEquals(List.of("extra"), r.unexpected());
     assertEquals(sd.get("stem.conv.weight"), m.stateDict().get("stem.conv.weight"));
   }
+
+  @Test
+  void aChannelsLastBatchGivesTheSameLogitsAsAContiguousOne() {
+    // libtorch 2.10's oneDNN gets some channels-last 1x1 convolutions wrong at 2 threads
+    // (regnety_002's s4 152 -> 368 among them), so the model must not run in the caller's layout.
+    int threads = torch.get_num_threads();
+    torch.set_num_threads(2);
+    try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope();
+        org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+      RegNet m = new RegNet(RegNetConfig.preset("regnety_002").withNumClasses(10));
+      m.eval();
+      Tensor x = torch.randn(2, 3, 64, 64);
+      Tensor want = m.forward(x);
+      Tensor got = m.forward(x.contiguous(torch.MemoryFormat.ChannelsLast));
+      double err = org.deit4j.engine.Tensors.maxAbsDiff(want, got);
+      assertTrue(err < 1e-4, "channels-last input changed the logits by " + err);
+    } finally {
+      torch.set_num_threads(threads);
+    }
+  }
 }
