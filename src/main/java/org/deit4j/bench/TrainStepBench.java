@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.deit4j.distill.DistillationLoss;
 import org.deit4j.distill.DistillationType;
 import org.deit4j.distill.StudentOutputs;
+import org.deit4j.engine.BlasThreads;
 import org.deit4j.engine.Engine;
 import org.deit4j.engine.Precision;
 import org.deit4j.engine.Tensors;
@@ -88,7 +89,11 @@ public final class TrainStepBench {
               DistillationLoss.Parts parts = loss.compute(x, out, targets, t);
               parts.total().item_double();
               optimizer.zeroGrad();
-              parts.total().backward();
+              try {
+                parts.total().backward();
+              } finally {
+                BlasThreads.closeBackwardSections();
+              }
               Optimizers.gradNorm(optimizer.parameters().values());
               optimizer.step();
             },

@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.Work;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.gloo.Device;
+import org.deit4j.engine.BlasThreads;
 import org.deit4j.engine.Engine;
 
 /**
@@ -181,6 +182,8 @@ public final class GlooReplicas implements Replicas {
             e);
       }
       throw e;
+    } finally {
+      BlasThreads.closeBackwardSections(); // see Attention: none stays open after a failure
     }
     if (!overlap) {
       if (buckets == null || !ps.equals(bucketed)) {

@@ -2,6 +2,7 @@ package org.deit4j.dist;
 
 import java.util.Collection;
 import org.bytedeco.pytorch.Tensor;
+import org.deit4j.engine.BlasThreads;
 
 /**
  * The collectives data-parallel training needs, seen from one worker: identical parameters at the
@@ -83,7 +84,11 @@ public interface Replicas extends AutoCloseable {
 
     @Override
     public void backward(Collection<Tensor> parameters, Tensor loss) {
-      loss.backward();
+      try {
+        loss.backward();
+      } finally {
+        BlasThreads.closeBackwardSections(); // see Attention: none stays open after a failure
+      }
     }
 
     @Override

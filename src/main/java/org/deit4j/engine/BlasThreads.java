@@ -2,6 +2,9 @@ package org.deit4j.engine;
 
 import java.util.function.Supplier;
 import org.bytedeco.openblas.presets.openblas_nolapack;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorBase;
+import org.bytedeco.pytorch.VoidTensorHook;
 
 /**
  * OpenBLAS's thread count, which libtorch's {@code at::set_num_threads} does not reach: libtorch
@@ -10,11 +13,36 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * equal to libtorch's intra-op count.
  *
  * <p>{@link #singleThreaded} serves kernels that call BLAS from inside their own parallel loop
- * (libtorch's CPU flash attention): there each call must stay on its calling thread.
+ * (libtorch's CPU flash attention): there each call must stay on its calling thread. {@link
+ * #singleThreadedBackward} does the same for such a kernel's backward, which autograd runs later.
  */
 public final class BlasThreads {
   private static int configured = -1;
   private static int singleDepth;
+  private static int openSections; // entered by ENTER_HOOK, not yet left by LEAVE_HOOK
+
+  // Two callbacks for the whole process: JavaCPP keeps a native thunk per FunctionPointer object.
+  private static final VoidTensorHook ENTER_HOOK =
+      new VoidTensorHook() {
+        @Override
+        public void call(TensorBase grad) {
+          enterSection();
+        }
+      };
+  private static final VoidTensorHook LEAVE_HOOK =
+      new VoidTensorHook() {
+        @Override
+        public void call(TensorBase grad) {
+          leaveSection();
+        }
+      };
+
+  static {
+    // Created once, possibly while some PointerScope is open: retained so closing it cannot free
+    // the callbacks' native thunks, which every later registration points at.
+    ENTER_HOOK.retainReference();
+    LEAVE_HOOK.retainReference();
+  }
 
   private BlasThreads() {}
 
@@ -45,6 +73,54 @@ public final class BlasThreads {
     } finally {
       leave();
     }
+  }
+
+  /**
+   * Makes OpenBLAS single-threaded while autograd runs the backward of the op that turned {@code
+   * input} into {@code output}: a tensor hook on {@code output} (it fires when that op's backward
+   * is about to run) enters the single-threaded period, one on {@code input} (it fires once the
+   * op's backward produced the input's gradient) leaves it. Both must require grad. Autograd runs
+   * the consumers of a freshly produced gradient next, so only that op's backward runs inside.
+   * {@link #closeBackwardSections} ends any period a failed backward left open.
+   */
+  public static void singleThreadedBackward(Tensor output, Tensor input) {
+    if (!output.requires_grad() || !input.requires_grad()) {
+      throw new IllegalArgumentException("both tensors must require grad");
+    }
+    output.register_hook(ENTER_HOOK);
+    input.register_hook(LEAVE_HOOK);
+  }
+
+  /** Single-threaded backward periods entered and not yet left (0 outside a backward). */
+  public static synchronized int openBackwardSections() {
+    return openSections;
+  }
+
+  /**
+   * Leaves every single-threaded backward period still open: call after a backward pass (in a
+   * {@code finally}), so an exception inside one cannot leave OpenBLAS on one thread.
+   */
+  public static synchronized void closeBackwardSections() {
+    while (openSections > 0) {
+      leaveSection();
+    }
+  }
+
+  static synchronized void enterSection() { // package-private for BlasThreadsTest
+    openSections++;
+    enter();
+  }
+
+  private static synchronized void leaveSection() {
+    if (openSections > 0) { // a LEAVE without its ENTER (a backward through the input alone)
+      openSections--;
+      leave();
+    }
+  }
+
+  /** OpenBLAS's current thread count. */
+  public static int current() {
+    return openblas_nolapack.blas_get_num_threads();
   }
 
   private static synchronized void enter() {

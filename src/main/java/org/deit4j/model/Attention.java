@@ -25,6 +25,14 @@ public final class Attention extends Module {
   private final InferenceLinear qkvFused;
   private final InferenceLinear projFused;
 
+  /**
+   * Fewest tokens for which fp32 attention under autograd takes the fused kernel: forward +
+   * backward of one block (plus a projection), 2 threads, measured fused against the non-fused
+   * path: 65 tokens 29.6 vs 22.6 ms, 100 tokens 43.5 vs 44.0, 145 tokens 61.7 vs 80.8, 197 tokens
+   * (DeiT-S shapes) 89.7 vs 117.0; ViT-FM's 50 tokens 25.7 vs 24.2. Short sequences stay non-fused.
+   */
+  static final long FUSED_BACKWARD_MIN_TOKENS = 128;
+
   public Attention(int dim, int numHeads, boolean qkvBias, double attnDrop, double projDrop) {
     this.numHeads = numHeads;
     this.attnDrop = attnDrop;
@@ -71,31 +79,46 @@ public final class Attention extends Module {
    * (B, H, N, D) -> (B, H, N, D). Two implementations, chosen by what is fastest on CPU:
    *
    * <ul>
-   *   <li>fp32 inference: libtorch's fused {@code scaled_dot_product_attention}. Its CPU kernel
-   *       calls BLAS from inside its own parallel loop; with OpenBLAS also running 2 threads the
-   *       two pools fight (DeiT-Ti batch 32: 4-5 img/s), so OpenBLAS is single-threaded for the
-   *       call ({@link BlasThreads#singleThreaded}): 85.6 img/s against 80.1 for the path below
-   *       (DeiT-Ti, batch 32, measured with a scratch-build switch).
-   *   <li>training (autograd replays the backward outside any such guard) and bf16: timm's
-   *       non-fused path ({@code fused_attn = False}) as one {@code baddbmm} whose {@code alpha}
-   *       applies the scale (no separate pass over q; exact for D = 64, where the scale is 1/8),
-   *       then softmax in q's dtype. In bf16 libtorch's CPU softmax and its backward compute in
-   *       fp32 internally and round once on output; the probabilities would be rounded to bf16 for
-   *       the second product anyway, so this equals autocast's fp32 softmax-then-cast while
-   *       skipping four conversions of the (B, H, N, N) scores per block (DeiT-Ti, batch 64, one
-   *       block's attention forward + backward: 34.6 to 30.7 ms). libtorch's bf16 fused kernel is
-   *       ~50x slower than this on CPU (160 ms against 3 ms for (8, 3, 197, 64)).
+   *   <li>fp32 (under autograd from {@link #FUSED_BACKWARD_MIN_TOKENS} tokens): libtorch's fused
+   *       {@code scaled_dot_product_attention}. Its CPU kernels (forward and backward) call BLAS
+   *       from inside their own parallel loop; with OpenBLAS also running 2 threads the two pools
+   *       fight (one DeiT-Ti block at batch 64, forward + backward: 1,180 ms), so OpenBLAS is
+   *       single-threaded for the forward call ({@link BlasThreads#singleThreaded}) and, through
+   *       tensor hooks, for the backward ({@link BlasThreads#singleThreadedBackward}): 49 ms,
+   *       against 93 ms for the path below. Inference, DeiT-Ti batch 32: 85.6 against 80.1 img/s
+   *       (scratch-build switch).
+   *   <li>bf16, fp32 training with attention dropout or short sequences: timm's non-fused path
+   *       ({@code fused_attn = False}) as one {@code baddbmm} whose {@code alpha} applies the scale
+   *       (no separate pass over q; exact for D = 64, where the scale is 1/8), then softmax in q's
+   *       dtype. In bf16 libtorch's CPU softmax and its backward compute in fp32 internally and
+   *       round once on output; the probabilities would be rounded to bf16 for the second product
+   *       anyway, so this equals autocast's fp32 softmax-then-cast while skipping four conversions
+   *       of the (B, H, N, N) scores per block (DeiT-Ti, batch 64, one block's attention forward +
+   *       backward: 34.6 to 30.7 ms). libtorch's bf16 fused kernel is ~50x slower than this on CPU
+   *       (160 ms against 3 ms for (8, 3, 197, 64)).
    * </ul>
    */
-  private Tensor attention(Tensor q, Tensor k, Tensor v, boolean training) {
-    if (!training
-        && !GradMode.is_enabled()
+  Tensor attention(Tensor q, Tensor k, Tensor v, boolean training) {
+    boolean dropout = training && attnDrop > 0;
+    boolean backward = GradMode.is_enabled() && q.requires_grad();
+    if (!dropout
         && q.scalar_type().intern() == torch.ScalarType.Float
-        && !torch.is_autocast_enabled(torch.DeviceType.CPU)) {
-      // fp32 inference: libtorch's fused kernel (no (B, H, N, N) scores in memory), with OpenBLAS
-      // single-threaded inside it so its per-block GEMMs do not fight its own parallel loop.
-      return BlasThreads.singleThreaded(() -> torch.scaled_dot_product_attention(q, k, v));
+        && !torch.is_autocast_enabled(torch.DeviceType.CPU)
+        && (!backward || q.size(2) >= FUSED_BACKWARD_MIN_TOKENS)) {
+      Tensor o = BlasThreads.singleThreaded(() -> torch.scaled_dot_product_attention(q, k, v));
+      if (o.requires_grad() && q.requires_grad()) {
+        BlasThreads.singleThreadedBackward(o, q); // q's gradient comes out of this op's backward
+      }
+      return o;
     }
+    return explicit(q, k, v, dropout ? attnDrop : 0);
+  }
+
+  /**
+   * timm's non-fused attention ({@code fused_attn = False}) with attention dropout {@code drop} (0:
+   * none), (B, H, N, D) -> (B, H, N, D); see {@link #attention}.
+   */
+  static Tensor explicit(Tensor q, Tensor k, Tensor v, double drop) {
     long b = q.size(0);
     long h = q.size(1);
     long n = q.size(2);
@@ -107,8 +130,8 @@ public final class Attention extends Module {
     Tensor scores =
         torch.baddbmm(zero, q3, kt, new Scalar(0.0), new Scalar(1.0 / Math.sqrt(d))); // (B*H, N, N)
     Tensor p = torch.softmax(scores, -1);
-    if (training && attnDrop > 0) {
-      p = torch.dropout(p, attnDrop, true);
+    if (drop > 0) {
+      p = torch.dropout(p, drop, true);
     }
     return torch.matmul(p.view(b, h, n, n), v); // (B, H, N, D)
   }

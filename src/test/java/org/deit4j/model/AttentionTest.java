@@ -1,23 +1,30 @@
 package org.deit4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorBase;
+import org.bytedeco.pytorch.VoidTensorHook;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Autocast;
+import org.deit4j.engine.BlasThreads;
 import org.deit4j.engine.Engine;
 import org.deit4j.engine.Precision;
 import org.deit4j.engine.Tensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Attention}'s two paths (fused SDPA for fp32 inference; {@code baddbmm} with the scale as
- * {@code alpha} and softmax in the working dtype otherwise) against timm's formula written out with
- * plain ops: {@code proj(softmax(q k^T / sqrt(D)) v)}.
+ * {@link Attention}'s two paths (fused SDPA for fp32; {@code baddbmm} with the scale as {@code
+ * alpha} and softmax in the working dtype otherwise) against timm's formula written out with plain
+ * ops: {@code proj(softmax(q k^T / sqrt(D)) v)}.
  */
 // "try": PointerScope and NoGradGuard are scope guards, used only for their open/close effects.
 @SuppressWarnings("try")
@@ -55,23 +62,42 @@ class AttentionTest {
         a.eval();
         Tensor fused = a.forward(x); // inference: SDPA
         assertTrue(
-            Tensors.maxAbsDiff(fused, want) < 1e-5, "SDPA: " + Tensors.maxAbsDiff(fused, want));
+            Tensors.maxAbsDiff(fused, want) < 1e-5,
+            "SDPA inference: " + Tensors.maxAbsDiff(fused, want));
       }
       a.train(true);
-      Tensor explicit = a.forward(x); // training: baddbmm + softmax, under autograd
+      Tensor explicit = a.forward(x); // training: SDPA under autograd
       assertTrue(
           Tensors.maxAbsDiff(explicit, want) < 1e-5,
-          "baddbmm: " + Tensors.maxAbsDiff(explicit, want));
+          "SDPA training: " + Tensors.maxAbsDiff(explicit, want));
     }
   }
 
   @Test
-  void trainingGradientsMatchTimmsFormula() {
+  void theNonFusedPathMatchesTimmsFormulaInFp32() {
+    try (PointerScope s = new PointerScope()) {
+      long d = DIM / HEADS;
+      Tensor q = torch.randn(3, HEADS, 11, d);
+      Tensor k = torch.randn(3, HEADS, 11, d);
+      Tensor v = torch.randn(3, HEADS, 11, d);
+      Tensor attn =
+          torch.softmax(
+              torch.matmul(q.mul(new Scalar(1.0 / Math.sqrt(d))), k.transpose(-2, -1)), -1);
+      Tensor want = torch.matmul(attn, v); // (B, H, N, D)
+      Tensor got = Attention.explicit(q, k, v, 0);
+      assertTrue(
+          Tensors.maxAbsDiff(got, want) < 1e-5, "explicit: " + Tensors.maxAbsDiff(got, want));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {9, (int) Attention.FUSED_BACKWARD_MIN_TOKENS}) // non-fused, fused backward
+  void trainingGradientsMatchTimmsFormula(int tokens) {
     try (PointerScope s = new PointerScope()) {
       Attention a = new Attention(DIM, HEADS, true, 0, 0);
       a.train(true);
-      Tensor x0 = torch.randn(2, 9, DIM);
-      Tensor w = torch.randn(2, 9, DIM); // a non-uniform upstream gradient
+      Tensor x0 = torch.randn(2, tokens, DIM);
+      Tensor w = torch.randn(2, tokens, DIM); // a non-uniform upstream gradient
       Tensor x = x0.detach().requires_grad_(true);
       a.forward(x).mul(w).sum().backward();
       Tensor gotX = x.grad().clone();
@@ -79,8 +105,10 @@ class AttentionTest {
       a.qkv().weight().grad().zero_();
       Tensor xr = x0.detach().requires_grad_(true);
       reference(a, xr).mul(w).sum().backward();
-      assertTrue(Tensors.maxAbsDiff(gotX, xr.grad()) < 1e-5, "dx");
-      assertTrue(Tensors.maxAbsDiff(gotW, a.qkv().weight().grad()) < 1e-5, "dW_qkv");
+      double dx = Tensors.maxAbsDiff(gotX, xr.grad());
+      double dw = Tensors.maxAbsDiff(gotW, a.qkv().weight().grad());
+      assertTrue(dx < 1e-5 && dw < 1e-4, tokens + " tokens: dx " + dx + ", dW_qkv " + dw);
+      assertEquals(0, BlasThreads.openBackwardSections());
     }
   }
 
@@ -101,6 +129,35 @@ class AttentionTest {
       double err = Tensors.maxAbsDiff(got, want) / scale;
       assertTrue(err < 0.03, "bf16 relative error " + err);
       assertTrue(err > 0, "bf16 must actually have run in bf16");
+    }
+  }
+
+  @Test
+  void fp32BackwardRunsOpenBlasSingleThreadedInsideTheFusedKernelOnly() {
+    int configured = BlasThreads.configured();
+    assumeTrue(configured > 1, "needs a multi-core machine");
+    try (PointerScope s = new PointerScope()) {
+      Attention a = new Attention(DIM, HEADS, true, 0, 0);
+      long n = Attention.FUSED_BACKWARD_MIN_TOKENS;
+      Tensor q = torch.randn(2, HEADS, n, DIM / HEADS).requires_grad_(true);
+      Tensor k = torch.randn(2, HEADS, n, DIM / HEADS).requires_grad_(true);
+      Tensor v = torch.randn(2, HEADS, n, DIM / HEADS).requires_grad_(true);
+      Tensor o = a.attention(q, k, v, true);
+      int[] seen = {-1};
+      VoidTensorHook probe =
+          new VoidTensorHook() {
+            @Override
+            public void call(TensorBase grad) {
+              seen[0] = BlasThreads.current(); // runs after the kernel's own "enter" hook
+            }
+          };
+      o.register_hook(probe);
+      assertEquals(configured, BlasThreads.current(), "forward leaves the count as it was");
+      o.sum().backward();
+      assertEquals(1, seen[0], "single-threaded when the fused backward starts");
+      assertEquals(0, BlasThreads.openBackwardSections());
+      assertEquals(configured, BlasThreads.current(), "restored once q's gradient is out");
+      assertTrue(q.grad().defined() && k.grad().defined() && v.grad().defined());
     }
   }
 }
