@@ -16,11 +16,14 @@ import org.deit4j.train.Checkpoint;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A worker SIGKILLed mid-run: the launcher reports it, the surviving worker fails its next
- * collective and exits, the job ends non-zero (well within the timeout for a dead peer), the last
- * checkpoint is intact, and {@code --resume} with the same world size finishes the run.
+ * A worker SIGKILLed mid-run (rank 1, or rank 0 with the store): the launcher reports it, the
+ * surviving worker fails its next collective and exits, the job ends non-zero (well within the
+ * timeout for a dead peer), the last checkpoint is intact, and {@code --resume} with the same world
+ * size finishes the run.
  */
 class KillWorkerTest {
   static final int EPOCHS = 3;
@@ -28,8 +31,9 @@ class KillWorkerTest {
 
   @TempDir Path tmp;
 
-  @Test
-  void killedWorkerStopsTheJobAndResumeFinishesIt() throws Exception {
+  @ParameterizedTest(name = "rank {0} killed")
+  @ValueSource(ints = {1, 0}) // rank 0 also hosts the rendezvous store and writes checkpoints
+  void killedWorkerStopsTheJobAndResumeFinishesIt(int victim) throws Exception {
     Path data = DistRuns.extractData(tmp.resolve("fm"));
     Path out = tmp.resolve("run");
     List<String> args =
@@ -52,23 +56,25 @@ class KillWorkerTest {
       assertTrue(System.nanoTime() < deadline, "no checkpoint after 300 s");
       Thread.sleep(20);
     }
-    ProcessHandle rank1 = worker(1).orElseThrow(() -> new AssertionError("no rank-1 worker"));
+    ProcessHandle killed =
+        worker(victim).orElseThrow(() -> new AssertionError("no rank-" + victim + " worker"));
     long killedAt = System.nanoTime();
-    rank1.destroyForcibly();
+    killed.destroyForcibly();
 
     CliRunner r = job.get(TIMEOUT_S + 60, TimeUnit.SECONDS); // a hang guard, not a timing test
     double seconds = (System.nanoTime() - killedAt) / 1e9;
     assertEquals(ExitCodes.PEER_FAILED, r.code(), r.err());
     assertTrue(
-        r.err().contains("worker rank 1 exited with code 137 (killed by signal 9)"), r.err());
+        r.err().contains("worker rank " + victim + " exited with code 137 (killed by signal 9)"),
+        r.err());
     assertTrue(
-        r.err().contains("deit: distributed training: "), "rank 0's own message: " + r.err());
+        r.err().contains("deit: distributed training: "), "the survivor's message: " + r.err());
     int done = Checkpoint.load(last).epochsDone(); // loads: intact, checksum verified
     assertTrue(done >= 1, "epochs done " + done);
     System.out.printf(
-        "[kill-worker] rank 1 SIGKILLed with %d of %d epochs saved; the job exited with code %d"
+        "[kill-worker] rank %d SIGKILLed with %d of %d epochs saved; the job exited with code %d"
             + " %.1f s later; resuming%n",
-        done, EPOCHS, r.code(), seconds);
+        victim, done, EPOCHS, r.code(), seconds);
     Files.writeString(tmp.resolve("first.err"), r.err(), StandardCharsets.UTF_8);
 
     List<String> resume = new java.util.ArrayList<>(args);
