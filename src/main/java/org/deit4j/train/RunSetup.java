@@ -4,20 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.pytorch.global.torch;
-import org.deit4j.augment.Normalize;
-import org.deit4j.augment.RandomErasing;
-import org.deit4j.augment.Recipe;
-import org.deit4j.augment.Recipes;
 import org.deit4j.data.ClassMap;
 import org.deit4j.data.Dataset;
 import org.deit4j.data.DatasetSpec;
-import org.deit4j.data.DecodePolicy;
 import org.deit4j.data.Loader;
 import org.deit4j.data.Mixup;
-import org.deit4j.data.RandomSampler;
-import org.deit4j.data.RepeatedAugSampler;
-import org.deit4j.data.Sampler;
-import org.deit4j.data.SequentialSampler;
 import org.deit4j.data.SubsetDataset;
 import org.deit4j.dist.Replicas;
 import org.deit4j.distill.DistillationLoss;
@@ -68,58 +59,8 @@ public final class RunSetup implements AutoCloseable {
     torch.manual_seed(config.seed()); // initial weights depend on the seed only
     model = Models.create(config.model(), config.modelArgs(), k, config.dropPath(), config.drop());
     int size = inputSize(config, model);
-    double[] mean = config.mean() != null ? config.mean() : Normalize.IMAGENET_MEAN;
-    double[] std = config.std() != null ? config.std() : Normalize.IMAGENET_STD;
-    Recipe recipe =
-        new Recipe(
-            config.recipe(),
-            size,
-            mean,
-            std,
-            config.aa(),
-            config.reprob(),
-            RandomErasing.Mode.valueOf(config.remode().toUpperCase(java.util.Locale.ROOT)),
-            0.5,
-            config.colorJitter(),
-            "bicubic",
-            0.875,
-            false);
-    // deit: RASampler / DistributedSampler(num_replicas=world, rank) over one shared permutation
-    Sampler sampler =
-        config.repeatedAug()
-            ? new RepeatedAugSampler(
-                train.size(), config.seed(), world, rank, RepeatedAugSampler.DEFAULT_REPEATS)
-            : new RandomSampler(train.size(), config.seed(), world, rank, false);
-    trainLoader =
-        new Loader(
-            train,
-            sampler,
-            recipe.build(),
-            new Loader.Config(
-                config.batchSize(),
-                true,
-                config.workers(),
-                2,
-                Replicas.rankSeed(config.seed(), rank), // augmentations differ per rank
-                DecodePolicy.DEFAULT));
-    if (config.testData() != null) {
-      Dataset test = DatasetSpec.parse(config.testData()).open();
-      Recipe eval = Recipes.eval(size).withNormalization(mean, std);
-      testLoader =
-          new Loader(
-              test,
-              new SequentialSampler(test.size(), world, rank),
-              eval.build(),
-              new Loader.Config(
-                  Math.max(config.batchSize(), 64),
-                  false,
-                  config.workers(),
-                  2,
-                  0L,
-                  DecodePolicy.DEFAULT));
-    } else {
-      testLoader = null;
-    }
+    trainLoader = RunLoaders.train(config, train, size, world, rank);
+    testLoader = RunLoaders.test(config, size, world, rank);
     if (config.finetune() != null) {
       loadWeights(model, Checkpoint.modelWeights(Path.of(config.finetune()), false), false);
     }
