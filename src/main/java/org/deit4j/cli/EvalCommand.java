@@ -16,7 +16,6 @@ import org.deit4j.data.Loader;
 import org.deit4j.data.SequentialSampler;
 import org.deit4j.eval.Evaluator;
 import org.deit4j.eval.Predictor;
-import org.deit4j.io.StateDict;
 import org.deit4j.train.Checkpoint;
 import org.deit4j.train.Classifier;
 import org.deit4j.train.MixedPrecision;
@@ -80,9 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
           ExitCodes.INPUT, weights + " is not a deit4j checkpoint (train one with deit train)");
     }
     Checkpoint c = Checkpoint.load(weights);
-    Classifier m =
-        Models.create(c.config().model(), c.config().modelArgs(), c.classes().size(), 0, 0);
-    StateDict.load(m.module(), ema && !c.ema().isEmpty() ? c.ema() : c.model(), true, k -> false);
+    Classifier m = Models.fromCheckpoint(c, ema);
     Dataset ds = DatasetSpec.parse(data).open();
     if (ds.classes().size() != c.classes().size()) {
       throw new CliException(

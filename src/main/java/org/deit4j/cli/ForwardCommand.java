@@ -112,7 +112,7 @@ public final class ForwardCommand implements Callable<Integer> {
     Map<String, HostTensor> results = new LinkedHashMap<>();
     try (PointerScope scope = new PointerScope();
         NoGradGuard g = new NoGradGuard()) {
-      VisionTransformer m = new VisionTransformer(cfg);
+      VisionTransformer m = new VisionTransformer(cfg, nonStrict); // strict: every weight loaded
       StateDict.LoadReport r;
       try {
         r = VitWeights.load(m, sd, !nonStrict, parseInterp(interp));

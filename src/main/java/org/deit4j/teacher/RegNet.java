@@ -26,6 +26,14 @@ public final class RegNet extends Module implements LogitsModel {
 
   /** Builds the model with timm's initialisation ({@code zero_init_last=True}). */
   public RegNet(RegNetConfig config) {
+    this(config, true);
+  }
+
+  /**
+   * Builds the model; {@code initWeights} false skips timm's initialisation for a model whose every
+   * weight and buffer a strict load replaces next.
+   */
+  public RegNet(RegNetConfig config, boolean initWeights) {
     this.config = config;
     stem =
         register_module(
@@ -40,7 +48,9 @@ public final class RegNet extends Module implements LogitsModel {
         register_module(
             "head",
             new ClassifierHead(config.numFeatures(), config.numClasses(), config.dropRate()));
-    initWeights(true);
+    if (initWeights) {
+      initWeights(true);
+    }
   }
 
   /** A timm preset, e.g. {@code RegNet.preset("regnety_160")} (1000 classes, stem stride 2). */

@@ -152,7 +152,9 @@ public final class RunSetup implements AutoCloseable {
   }
 
   private static LogitsModel buildTeacher(TrainConfig c, int k) throws IOException {
-    Classifier t = Models.create(c.teacherModel(), c.teacherArgs(), k, 0, 0);
+    // With a weights file the strict load below replaces every tensor: no random init first.
+    Classifier t =
+        Models.create(c.teacherModel(), c.teacherArgs(), k, 0, 0, c.teacherPath() == null);
     if (c.teacherPath() != null) {
       loadWeights(t, Checkpoint.modelWeights(Path.of(c.teacherPath()), false), true);
     }

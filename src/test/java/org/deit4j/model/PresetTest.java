@@ -84,4 +84,26 @@ class PresetTest {
     assertThrows(IllegalArgumentException.class, () -> VitConfig.preset("deit_huge"));
     assertTrue(VitConfig.presetNames().contains("deit3_large_patch16_224"));
   }
+
+  @Test
+  void aModelBuiltWithoutInitAndLoadedStrictlyEqualsItsSource() {
+    try (PointerScope scope = new PointerScope();
+        org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+      VitConfig c =
+          VitConfig.preset("deit_tiny_distilled_patch16_224").withDepth(2).withImgSize(32);
+      VisionTransformer source = new VisionTransformer(c);
+      VisionTransformer bare = new VisionTransformer(c, false);
+      Map<String, org.deit4j.io.HostTensor> sd = org.deit4j.io.StateDict.save(source);
+      // Without timm's init the tokens stay zero: the load below is what makes the models equal.
+      assertTrue(
+          org.deit4j.io.StateDict.save(bare).get("cls_token").toFloats()[0] == 0f,
+          "not initialised");
+      org.deit4j.io.StateDict.load(bare, sd, true, k -> false);
+      source.eval();
+      bare.eval();
+      org.bytedeco.pytorch.Tensor x = org.bytedeco.pytorch.global.torch.randn(2, 3, 32, 32);
+      double err = org.deit4j.engine.Tensors.maxAbsDiff(source.predict(x), bare.predict(x));
+      assertEquals(0.0, err, "same weights, same logits");
+    }
+  }
 }
