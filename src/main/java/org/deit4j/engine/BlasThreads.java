@@ -19,7 +19,9 @@ import org.bytedeco.pytorch.VoidTensorHook;
 public final class BlasThreads {
   private static int configured = -1;
   private static int singleDepth;
-  private static int openSections; // entered by ENTER_HOOK, not yet left by LEAVE_HOOK
+  // Per thread: autograd runs a CPU backward on the thread that called backward(), where the
+  // hooks fire, so each thread closes only the periods its own backward opened.
+  private static final ThreadLocal<int[]> OPEN_SECTIONS = ThreadLocal.withInitial(() -> new int[1]);
 
   // Two callbacks for the whole process: JavaCPP keeps a native thunk per FunctionPointer object.
   private static final VoidTensorHook ENTER_HOOK =
@@ -91,29 +93,34 @@ public final class BlasThreads {
     input.register_hook(LEAVE_HOOK);
   }
 
-  /** Single-threaded backward periods entered and not yet left (0 outside a backward). */
-  public static synchronized int openBackwardSections() {
-    return openSections;
+  /**
+   * Single-threaded backward periods this thread's backward entered and has not yet left (0 outside
+   * a backward).
+   */
+  public static int openBackwardSections() {
+    return OPEN_SECTIONS.get()[0];
   }
 
   /**
-   * Leaves every single-threaded backward period still open: call after a backward pass (in a
-   * {@code finally}), so an exception inside one cannot leave OpenBLAS on one thread.
+   * Leaves every single-threaded backward period this thread's backward left open: call after a
+   * backward pass (in a {@code finally}), so an exception inside one cannot leave OpenBLAS on one
+   * thread.
    */
-  public static synchronized void closeBackwardSections() {
-    while (openSections > 0) {
+  public static void closeBackwardSections() {
+    while (OPEN_SECTIONS.get()[0] > 0) {
       leaveSection();
     }
   }
 
-  static synchronized void enterSection() { // package-private for BlasThreadsTest
-    openSections++;
+  static void enterSection() { // package-private for BlasThreadsTest
+    OPEN_SECTIONS.get()[0]++;
     enter();
   }
 
-  private static synchronized void leaveSection() {
-    if (openSections > 0) { // a LEAVE without its ENTER (a backward through the input alone)
-      openSections--;
+  private static void leaveSection() {
+    int[] open = OPEN_SECTIONS.get();
+    if (open[0] > 0) { // a LEAVE without its ENTER (a backward through the input alone)
+      open[0]--;
       leave();
     }
   }

@@ -34,4 +34,18 @@ class BlasThreadsTest {
     assertEquals(0, BlasThreads.openBackwardSections());
     assertEquals(configured, BlasThreads.current());
   }
+
+  @Test
+  void aThreadClosesOnlyThePeriodsItsOwnBackwardOpened() throws Exception {
+    int configured = BlasThreads.configured();
+    assumeTrue(configured > 1, "needs a multi-core machine");
+    BlasThreads.enterSection(); // this thread's backward is inside a fused kernel
+    Thread other = new Thread(BlasThreads::closeBackwardSections); // another run's cleanup
+    other.start();
+    other.join();
+    assertEquals(1, BlasThreads.openBackwardSections());
+    assertEquals(1, BlasThreads.current(), "still single-threaded for this thread's kernel");
+    BlasThreads.closeBackwardSections();
+    assertEquals(configured, BlasThreads.current());
+  }
 }
