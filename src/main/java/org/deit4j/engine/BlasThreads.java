@@ -15,6 +15,10 @@ import org.bytedeco.pytorch.VoidTensorHook;
  * <p>{@link #singleThreaded} serves kernels that call BLAS from inside their own parallel loop
  * (libtorch's CPU flash attention): there each call must stay on its calling thread. {@link
  * #singleThreadedBackward} does the same for such a kernel's backward, which autograd runs later.
+ *
+ * <p>Memory: OpenBLAS takes buffers as its thread count changes; the process's RSS grows by up to
+ * ~225 MB over the first ~2,000 switches and then stays flat (measured: flat from 2,000 to 16,000
+ * switches; an attention-only training loop at 130 tokens flat from step 800 to 2,400).
  */
 public final class BlasThreads {
   private static int configured = -1;
