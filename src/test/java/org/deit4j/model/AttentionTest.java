@@ -160,4 +160,29 @@ class AttentionTest {
       assertTrue(q.grad().defined() && k.grad().defined() && v.grad().defined());
     }
   }
+
+  @Test
+  void fusedTrainingAttentionKeepsResidentMemoryFlat() {
+    // Hooks registered every step, OpenBLAS's thread count switched four times per step: a leak
+    // of a hook, a tensor or a callback per step would show. OpenBLAS itself takes buffers over
+    // its first ~2,000 switches (BlasThreads), hence the warm-up.
+    Attention a = new Attention(DIM, HEADS, true, 0, 0);
+    a.train(true);
+    double[] rss = new double[2];
+    for (int step = 1; step <= 1000; step++) {
+      try (PointerScope s = new PointerScope()) {
+        Tensor x = torch.randn(4, Attention.FUSED_BACKWARD_MIN_TOKENS, DIM).requires_grad_(true);
+        a.forward(x).sum().backward();
+      } finally {
+        BlasThreads.closeBackwardSections();
+      }
+      if (step == 600 || step == 1000) {
+        System.gc();
+        rss[step == 600 ? 0 : 1] = org.deit4j.train.Memory.rssMb();
+      }
+    }
+    System.out.printf(
+        "[memory] fused attention: rss %.1f MiB at step 600, %.1f at 1000%n", rss[0], rss[1]);
+    assertTrue(rss[1] < rss[0] * 1.05, "resident memory grew from " + rss[0] + " to " + rss[1]);
+  }
 }
