@@ -17,8 +17,9 @@ import org.bytedeco.pytorch.VoidTensorHook;
  * #singleThreadedBackward} does the same for such a kernel's backward, which autograd runs later.
  *
  * <p>Memory: OpenBLAS takes buffers as its thread count changes; the process's RSS grows by up to
- * ~225 MB over the first ~2,000 switches and then stays flat (measured: flat from 2,000 to 16,000
- * switches; an attention-only training loop at 130 tokens flat from step 800 to 2,400).
+ * ~225 MB over the first ~2,000 switches and then stays flat (scratch harness: flat from 2,000 to
+ * 16,000 switches; an attention-only training loop at 130 tokens flat from step 800 to 2,400;
+ * {@code AttentionTest} checks the latter's flatness after the warm-up).
  */
 public final class BlasThreads {
   private static int configured = -1;

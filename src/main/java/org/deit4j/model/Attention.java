@@ -27,9 +27,10 @@ public final class Attention extends Module {
 
   /**
    * Fewest tokens for which fp32 attention under autograd takes the fused kernel: forward +
-   * backward of one block (plus a projection), 2 threads, measured fused against the non-fused
-   * path: 65 tokens 29.6 vs 22.6 ms, 100 tokens 43.5 vs 44.0, 145 tokens 61.7 vs 80.8, 197 tokens
-   * (DeiT-S shapes) 89.7 vs 117.0; ViT-FM's 50 tokens 25.7 vs 24.2. Short sequences stay non-fused.
+   * backward of one block (plus a projection), 2 threads, fused against the non-fused path in a
+   * scratch harness: 65 tokens 29.6 vs 22.6 ms, 100 tokens 43.5 vs 44.0, 145 tokens 61.7 vs 80.8,
+   * 197 tokens (DeiT-S shapes) 89.7 vs 117.0; ViT-FM's 50 tokens 25.7 vs 24.2. Short sequences stay
+   * non-fused.
    */
   static final long FUSED_BACKWARD_MIN_TOKENS = 128;
 
@@ -82,11 +83,11 @@ public final class Attention extends Module {
    *   <li>fp32 (under autograd from {@link #FUSED_BACKWARD_MIN_TOKENS} tokens): libtorch's fused
    *       {@code scaled_dot_product_attention}. Its CPU kernels (forward and backward) call BLAS
    *       from inside their own parallel loop; with OpenBLAS also running 2 threads the two pools
-   *       fight (one DeiT-Ti block at batch 64, forward + backward: 1,180 ms), so OpenBLAS is
-   *       single-threaded for the forward call ({@link BlasThreads#singleThreaded}) and, through
-   *       tensor hooks, for the backward ({@link BlasThreads#singleThreadedBackward}): 49 ms,
-   *       against 93 ms for the path below. Inference, DeiT-Ti batch 32: 85.6 against 80.1 img/s
-   *       (scratch-build switch).
+   *       fight (one DeiT-Ti block at batch 64, forward + backward, scratch harness: 1,180 ms), so
+   *       OpenBLAS is single-threaded for the forward call ({@link BlasThreads#singleThreaded})
+   *       and, through tensor hooks, for the backward ({@link BlasThreads#singleThreadedBackward}):
+   *       49 ms, against 93 ms for the path below. Inference, DeiT-Ti batch 32: 85.6 against 80.1
+   *       img/s (scratch-build switch).
    *   <li>bf16, fp32 training with attention dropout or short sequences: timm's non-fused path
    *       ({@code fused_attn = False}) as one {@code baddbmm} whose {@code alpha} applies the scale
    *       (no separate pass over q; exact for D = 64, where the scale is 1/8), then softmax in q's

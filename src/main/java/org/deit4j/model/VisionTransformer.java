@@ -47,8 +47,9 @@ public final class VisionTransformer extends Module {
   /**
    * Builds the model; {@code initWeights} false skips timm's initialisation (libtorch's layer
    * defaults and zero tokens remain) for a model whose every weight a strict load replaces next:
-   * the truncated-normal draws take seconds for the larger presets (DeiT-B built in 3.2-3.5 s with
-   * them, 1.3 s without, 2 threads; RegNetY-160 1.5 against 1.25 s).
+   * the truncated-normal draws take seconds for the larger presets (scratch harness timing {@code
+   * Models.create}: DeiT-B built in 3.2-3.5 s with them, 1.3 s without, 2 threads; RegNetY-160 1.5
+   * against 1.25 s).
    */
   public VisionTransformer(VitConfig config, boolean initWeights) {
     Engine.init();

@@ -102,8 +102,8 @@ public final class RegNet extends Module implements LogitsModel {
     // 2.10's oneDNN 1x1 convolutions return wrong results for some channels-last inputs, e.g.
     // regnety_002's 152 -> 368 at 4x4: max error 24 on outputs of scale 54 (and 448 -> 1232 at
     // 14x14, 336 -> 888 at 7x7), and the layout would carry from the stem through every block.
-    // Channels-last was also 20-30 % faster for narrow-group teachers (regnety_002), which is why
-    // it was measured; it is not used because of this.
+    // Channels-last was also 20-30 % faster for narrow-group teachers (regnety_002, measured in a
+    // scratch harness), which is why it was tried; it is not used because of this.
     Tensor y = stem.forward(x.contiguous()); // (B, stem, H/s, W/s)
     for (RegStage s : stages) {
       y = s.forward(y); // (B, width_i, ., .)
