@@ -95,8 +95,8 @@ public final class Attention extends Module {
    *       round once on output; the probabilities would be rounded to bf16 for the second product
    *       anyway, so this equals autocast's fp32 softmax-then-cast while skipping four conversions
    *       of the (B, H, N, N) scores per block (DeiT-Ti, batch 64, one block's attention forward +
-   *       backward: 34.6 to 30.7 ms). libtorch's bf16 fused kernel is ~50x slower than this on CPU
-   *       (160 ms against 3 ms for (8, 3, 197, 64)).
+   *       backward, scratch harness: 34.6 to 30.7 ms). libtorch's bf16 fused kernel is ~50x slower
+   *       than this on CPU (160 ms against 3 ms for (8, 3, 197, 64)).
    * </ul>
    */
   Tensor attention(Tensor q, Tensor k, Tensor v, boolean training) {
