@@ -89,11 +89,7 @@ public final class TrainStepBench {
               DistillationLoss.Parts parts = loss.compute(x, out, targets, t);
               parts.total().item_double();
               optimizer.zeroGrad();
-              try {
-                parts.total().backward();
-              } finally {
-                BlasThreads.closeBackwardSections();
-              }
+              BlasThreads.backward(parts.total());
               Optimizers.gradNorm(optimizer.parameters().values());
               optimizer.step();
             },

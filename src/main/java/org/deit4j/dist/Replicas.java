@@ -84,11 +84,7 @@ public interface Replicas extends AutoCloseable {
 
     @Override
     public void backward(Collection<Tensor> parameters, Tensor loss) {
-      try {
-        loss.backward();
-      } finally {
-        BlasThreads.closeBackwardSections(); // see Attention: none stays open after a failure
-      }
+      BlasThreads.backward(loss); // see Attention: no single-threaded period outlives it
     }
 
     @Override

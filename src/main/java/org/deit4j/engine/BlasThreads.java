@@ -117,6 +117,15 @@ public final class BlasThreads {
     }
   }
 
+  /** {@code loss.backward()}, then {@link #closeBackwardSections} even if it throws. */
+  public static void backward(Tensor loss) {
+    try {
+      loss.backward();
+    } finally {
+      closeBackwardSections();
+    }
+  }
+
   static void enterSection() { // package-private for BlasThreadsTest
     OPEN_SECTIONS.get()[0]++;
     enter();

@@ -164,8 +164,12 @@ class AttentionTest {
   @Test
   void fusedTrainingAttentionKeepsResidentMemoryFlat() {
     // Hooks registered every step, OpenBLAS's thread count switched four times per step: a leak
-    // of a hook, a tensor or a callback per step would show. OpenBLAS itself takes buffers over
-    // its first ~2,000 switches (BlasThreads), hence the warm-up.
+    // of a hook, a tensor or a callback per step would show (196 KiB per step: +78 MiB). OpenBLAS
+    // itself takes buffers over its first ~2,000 switches (BlasThreads), hence the warm-ups.
+    // Past OpenBLAS's own growth first, whatever this JVM switched before: 8,000 switches.
+    for (int i = 0; i < 4000; i++) {
+      BlasThreads.singleThreaded(() -> null);
+    }
     Attention a = new Attention(DIM, HEADS, true, 0, 0);
     a.train(true);
     double[] rss = new double[2];
