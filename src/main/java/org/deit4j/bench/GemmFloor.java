@@ -6,16 +6,18 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.OneDnn;
 import org.deit4j.engine.Precision;
 import org.deit4j.model.VitConfig;
 
 /**
  * The GEMM floor of a ViT: the time of its matrix products alone, each timed as a bare {@code
- * torch.mm} / {@code torch.bmm} at the model's exact shapes, summed. Nothing that runs the model
- * (which also needs norms, softmax, GELU, residual adds, casts, the optimizer) can beat it with the
- * same GEMM kernels, so it bounds what fusing every other op could ever gain, where {@link
- * GemmPeak} (one large square product) bounds nothing in particular for a model whose products are
- * thin (DeiT-Ti's K = 192).
+ * torch.mm} / {@code torch.bmm} (bf16 inference linears also on oneDNN's prepacked weights, the
+ * faster counts) at the model's exact shapes, summed. Nothing that runs the model (which also needs
+ * norms, softmax, GELU, residual adds, casts, the optimizer) can beat it with the same GEMM
+ * kernels, so it bounds what fusing every other op could ever gain, where {@link GemmPeak} (one
+ * large square product) bounds nothing in particular for a model whose products are thin (DeiT-Ti's
+ * K = 192).
  *
  * <p>A forward runs per block qkv, proj, fc1, fc2 ({@code (B·T, K) × (K, N)}) and the two attention
  * products per head ({@code (T, D) × (D, T)}, {@code (T, T) × (T, D)}), plus the patch projection
@@ -96,7 +98,21 @@ public final class GemmFloor {
     }
   }
 
-  /** Times every product of {@link #gemms} at precision {@code p} (median of {@code runs}). */
+  /** A forward linear's {@code X·Wᵀ} in bf16 inference, which can run on a prepacked weight. */
+  private static boolean packedKernelApplies(Gemm gm, torch.ScalarType type, boolean train) {
+    return !train
+        && type == torch.ScalarType.BFloat16
+        && gm.batch() == 1
+        && gm.transB()
+        && !gm.transA()
+        && OneDnn.enabled();
+  }
+
+  /**
+   * Times every product of {@link #gemms} at precision {@code p} (median of {@code runs}); a bf16
+   * inference linear takes the faster of {@code torch.mm} and oneDNN on a prepacked weight ({@link
+   * OneDnn#reorderLinearWeight}), the kernel the model runs.
+   */
   public static Result measure(VitConfig c, int batch, Precision p, boolean train, int runs) {
     Engine.init();
     torch.ScalarType type =
@@ -122,6 +138,14 @@ public final class GemmFloor {
                 ? () -> torch.mm(a.select(0, 0), b.select(0, 0))
                 : () -> torch.bmm(a, b);
         ms[i] = Timing.median(run, 1, runs, 0).medianSeconds() * 1000;
+        if (packedKernelApplies(gm, type, train)) {
+          // bf16 inference runs its linears on weights prepacked for oneDNN: the floor is the
+          // faster of the two kernels.
+          Tensor w = OneDnn.reorderLinearWeight(b.select(0, 0).t().contiguous()); // (n, k)
+          Tensor x = a.select(0, 0);
+          Runnable packed = () -> OneDnn.linear(x, w, null, OneDnn.Activation.NONE);
+          ms[i] = Math.min(ms[i], Timing.median(packed, 1, runs, 0).medianSeconds() * 1000);
+        }
       }
       total += ms[i] * gm.count();
       flops += gm.flops();

@@ -12,11 +12,11 @@ import org.deit4j.engine.OneDnn.Activation;
  * A {@code nn.Linear} (optionally followed by GELU) that, when no gradient is wanted, runs as one
  * oneDNN primitive ({@link OneDnn#linear}) instead of libtorch's {@code linear} then {@code gelu}.
  *
- * <p>fp32 uses the module's parameters directly. Under bf16 autocast, bf16 copies of the weight and
- * bias are made once and cached, keyed by the parameters' storage and autograd version counters, so
- * any in-place update (an optimizer step, loading a checkpoint, an EMA copy) invalidates them.
- * Training and anything under autograd take the plain path, where the module's own parameters are
- * used.
+ * <p>fp32 uses the module's parameters directly. Under bf16 autocast, bf16 copies of the weight
+ * (reordered into oneDNN's blocked layout, {@link OneDnn#reorderLinearWeight}) and bias are made
+ * once and cached, keyed by the parameters' storage and autograd version counters, so any in-place
+ * update (an optimizer step, loading a checkpoint, an EMA copy) invalidates them. Training and
+ * anything under autograd take the plain path, where the module's own parameters are used.
  *
  * <p>Calls on one layer are serialised (the cache is shared state); libtorch's intra-op threads
  * already use every core inside each call.
@@ -93,8 +93,8 @@ final class InferenceLinear {
     }
     release();
     try (PointerScope own = new PointerScope()) {
-      Tensor wt = w.detach().to(type);
-      prepared = wt.contiguous();
+      Tensor wt = w.detach().to(type).contiguous();
+      prepared = type == torch.ScalarType.BFloat16 ? OneDnn.reorderLinearWeight(wt) : wt;
       prepared.retainReference();
       if (hasBias) {
         preparedBias = b.detach().to(type).contiguous();
