@@ -101,20 +101,7 @@ public final class NativeLibs {
   }
 
   private static void warmUpInChild(Path marker) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    // The parent's JVM flags, so e.g. -Dorg.bytedeco.javacpp.cachedir=... warms the same cache the
-    // parent will load from (a debugger port cannot be shared).
-    for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!flag.startsWith("-agentlib:jdwp")) {
-        cmd.add(flag);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(NativeLibs.class.getName());
-    cmd.add(marker.toString());
+    List<String> cmd = childCommand(marker);
     int last = -1;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       Process p =
@@ -139,6 +126,32 @@ public final class NativeLibs {
     }
     throw new IOException(
         "native warm-up child failed " + ATTEMPTS + " times (last exit code " + last + ")");
+  }
+
+  /** The warm-up child's command line: this JVM's flags and class path, {@link #main}. */
+  static List<String> childCommand(Path marker) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    // The parent's JVM flags, so e.g. -Dorg.bytedeco.javacpp.cachedir=... warms the same cache the
+    // parent will load from (a debugger port cannot be shared).
+    for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!flag.startsWith("-agentlib:jdwp")) {
+        cmd.add(flag);
+      }
+    }
+    // The child is the one that may crash (see the class comment): its crash report goes to the
+    // temporary directory, not into the user's working directory as hs_err_pid*.log files (two
+    // were left there by one first run of a rebuilt jar on this project's machines).
+    cmd.add(
+        "-XX:ErrorFile="
+            + Path.of(System.getProperty("java.io.tmpdir"), "deit4j-native-warmup-hs_err_%p.log"));
+    cmd.add("-XX:-CreateCoredumpOnCrash");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(NativeLibs.class.getName());
+    cmd.add(marker.toString());
+    return cmd;
   }
 
   /**

@@ -22,13 +22,6 @@ import org.deit4j.engine.OneDnn.Activation;
  * already use every core inside each call.
  */
 final class InferenceLinear {
-  /**
-   * Fewest input rows (tokens × images) for which fp32 takes the oneDNN kernel: DeiT-Ti, 2 cores,
-   * measured faster through oneDNN at 6,304 rows (batch 32: 81.9 against 65.8 img/s) and slower at
-   * 1,576 (batch 8: 48.0 against 57.0, OpenBLAS's GEMM wins there). bf16 always takes oneDNN.
-   */
-  static final long FP32_MIN_ROWS = 4096;
-
   private final LinearImpl linear;
   private Tensor prepared;
   private long preparedVersion = -1;
@@ -73,8 +66,11 @@ final class InferenceLinear {
           ? torch.ScalarType.BFloat16
           : null;
     }
-    boolean fp32 = x.scalar_type().intern() == torch.ScalarType.Float;
-    return fp32 && x.numel() / x.size(-1) >= FP32_MIN_ROWS ? torch.ScalarType.Float : null;
+    // fp32 at every row count: with OpenBLAS kept single-threaded through the inference forward
+    // (VisionTransformer), oneDNN was faster at batch 1, 8 and 32 (DeiT-Ti, 2 cores). Session 2's
+    // threshold of 4,096 rows came from OpenBLAS at 2 threads, which beat oneDNN at batch 8 while
+    // its pool took the cores from oneDNN's.
+    return x.scalar_type().intern() == torch.ScalarType.Float ? torch.ScalarType.Float : null;
   }
 
   private void prepare(torch.ScalarType type) {

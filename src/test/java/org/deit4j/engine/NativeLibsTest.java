@@ -8,6 +8,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,5 +47,44 @@ class NativeLibsTest {
     String name = NativeLibs.markerName();
     assertTrue(name.startsWith(".deit4j-natives-ready-" + NativeLibs.ENGINE_VERSION), name);
     assertTrue(!name.endsWith(Integer.toHexString("none".hashCode())), "libtorch found: " + name);
+  }
+
+  @Test
+  void aCrashingWarmUpChildLeavesNoCrashReportInTheWorkingDirectory() throws Exception {
+    // The child's flags, with a main that crashes the JVM the way a native fault does (the JVM
+    // writes its hs_err report either way): an out-of-memory error turned into a crash.
+    List<String> cmd = new ArrayList<>(NativeLibs.childCommand(dir.resolve("marker")));
+    cmd.subList(cmd.size() - 2, cmd.size()).clear(); // drop NativeLibs and its marker argument
+    cmd.addAll(List.of("-Xmx16m", "-XX:+CrashOnOutOfMemoryError", AllocateForever.class.getName()));
+    Path cwd = Files.createDirectory(dir.resolve("cwd"));
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child did not end");
+    assertNotEquals(0, p.exitValue(), "the child was meant to crash");
+    Path report =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "deit4j-native-warmup-hs_err_" + p.pid() + ".log");
+    try (Stream<Path> left = Files.list(cwd)) {
+      assertEquals(List.of(), left.toList(), "nothing written where the user ran deit");
+    }
+    assertTrue(Files.exists(report), "crash report in the temporary directory: " + report);
+    Files.delete(report);
+  }
+
+  /** Main of the crashing child above. */
+  public static final class AllocateForever {
+    private AllocateForever() {}
+
+    public static void main(String[] args) {
+      List<long[]> hold = new ArrayList<>();
+      while (true) {
+        hold.add(new long[1 << 20]);
+      }
+    }
   }
 }

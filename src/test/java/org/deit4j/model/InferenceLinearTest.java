@@ -43,7 +43,7 @@ class InferenceLinearTest {
       LinearImpl l = new LinearImpl(384, 1536);
       InferenceLinear fused = new InferenceLinear(l);
       for (Activation act : Activation.values()) {
-        for (long batch : new long[] {30, 1, 30}) { // 5,910 rows: oneDNN; 197: the plain path
+        for (long batch : new long[] {30, 1, 30}) { // 5,910 and 197 rows
           Tensor x = torch.randn(batch, 197, 384);
           Tensor got = fused.forward(x, act, false);
           Tensor want = plain(l, x, act);
@@ -65,7 +65,7 @@ class InferenceLinearTest {
       for (long[] io : shapes) {
         LinearImpl l = new LinearImpl(io[0], io[1]);
         InferenceLinear fused = new InferenceLinear(l);
-        for (long rows : new long[] {InferenceLinear.FP32_MIN_ROWS, 408, 4, 1}) {
+        for (long rows : new long[] {4096, 408, 4, 1}) {
           Tensor x = torch.randn(rows, io[0]);
           double err =
               Tensors.maxAbsDiff(
@@ -82,7 +82,7 @@ class InferenceLinearTest {
         NoGradGuard g = new NoGradGuard()) {
       LinearImpl l = new LinearImpl(64, 32);
       InferenceLinear fused = new InferenceLinear(l);
-      Tensor x = torch.randn(InferenceLinear.FP32_MIN_ROWS, 64);
+      Tensor x = torch.randn(4096, 64);
       Tensor before = fused.forward(x, Activation.NONE, false);
       Tensor before16 =
           Autocast.get(Precision.BF16, () -> fused.forward(x, Activation.NONE, false));
@@ -152,11 +152,12 @@ class InferenceLinearTest {
   void pathChoice() {
     try (PointerScope s = new PointerScope();
         NoGradGuard g = new NoGradGuard()) {
-      Tensor big = torch.randn(InferenceLinear.FP32_MIN_ROWS, 8);
-      Tensor small = torch.randn(InferenceLinear.FP32_MIN_ROWS - 1, 8);
+      Tensor big = torch.randn(4096, 8);
+      Tensor small = torch.randn(1, 8);
       assertEquals(torch.ScalarType.Float, InferenceLinear.fusedType(big, false));
-      assertEquals(null, InferenceLinear.fusedType(small, false), "OpenBLAS is faster there");
+      assertEquals(torch.ScalarType.Float, InferenceLinear.fusedType(small, false), "any rows");
       assertEquals(null, InferenceLinear.fusedType(big, true), "training");
+      assertEquals(null, InferenceLinear.fusedType(big.to(torch.ScalarType.Double), false));
       assertEquals(
           torch.ScalarType.BFloat16,
           Autocast.get(Precision.BF16, () -> InferenceLinear.fusedType(small, false)));
