@@ -111,7 +111,7 @@ public final class GemmFloor {
   /**
    * Times every product of {@link #gemms} at precision {@code p} (median of {@code runs}); a bf16
    * inference linear takes the faster of {@code torch.mm} and oneDNN on a prepacked weight ({@link
-   * OneDnn#reorderLinearWeight}), the kernel the model runs.
+   * OneDnn#prepackLinearWeight}), the kernel the model runs.
    */
   public static Result measure(VitConfig c, int batch, Precision p, boolean train, int runs) {
     Engine.init();
@@ -141,7 +141,7 @@ public final class GemmFloor {
         if (packedKernelApplies(gm, type, train)) {
           // bf16 inference runs its linears on weights prepacked for oneDNN: the floor is the
           // faster of the two kernels.
-          Tensor w = OneDnn.reorderLinearWeight(b.select(0, 0).t().contiguous()); // (n, k)
+          Tensor w = OneDnn.prepackLinearWeight(b.select(0, 0).t().contiguous()); // (n, k)
           Tensor x = a.select(0, 0);
           Runnable packed = () -> OneDnn.linear(x, w, null, OneDnn.Activation.NONE);
           ms[i] = Math.min(ms[i], Timing.median(packed, 1, runs, 0).medianSeconds() * 1000);

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.GenericList;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.OperatorHandle;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.Type;
 import org.bytedeco.pytorch.global.torch;
@@ -13,8 +14,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * libtorch's oneDNN inference kernels, reached through the op dispatcher: a fused linear layer
  * ({@code y = act(x Wᵀ + b)} in one oneDNN primitive, bias and activation as post-ops) that takes
- * its weight either as is or, in bf16, prepacked into oneDNN's blocked layout. These are the ops
- * PyTorch Inductor's CPU "freezing" pass emits ({@code mkldnn::_linear_pointwise}, {@code
+ * its weight either as is or prepacked into oneDNN's blocked layout. These are the ops PyTorch
+ * Inductor's CPU "freezing" pass emits ({@code mkldnn::_linear_pointwise}, {@code
  * mkldnn::_reorder_linear_weight}); they have no autograd formula, so they serve inference only.
  *
  * <p>Why: on this project's 2-core AVX-512 machines, DeiT-Ti's {@code fc1}+GELU (6304×192 → 768)
@@ -98,22 +99,72 @@ public final class OneDnn {
   }
 
   /**
-   * {@code w} (N, K) in bf16, reordered once into the blocked layout oneDNN's bf16 kernels read
-   * ({@code mkldnn::_reorder_linear_weight}, no batch-size hint), for {@link #linear}: without it
-   * every call reorders the plain weight again. The result has the {@code Mkldnn} layout and serves
-   * only as {@link #linear}'s weight.
+   * {@code w} (N, K) reordered once into the blocked layout oneDNN's kernels read ({@code
+   * mkldnn::_reorder_linear_weight}, no batch-size hint), for {@link #linear}; without it every
+   * call reorders the plain weight again. Returns null where the packed product cannot be trusted,
+   * and the caller multiplies by the plain weight.
    *
-   * <p>Why: DeiT-Ti's four linears at batch 32 (6,304 rows), 2 cores, scratch harness: 11.1 to 9.1
-   * ms per block; DeiT-S's 33.7 to 31.4 ms. bf16 only: libtorch 2.10's fp32 reorder gives wrong
-   * products for 576 of 2,592 shapes in a scan that found no bf16 error ({@code
-   * InferenceLinearTest}).
+   * <ul>
+   *   <li>bf16: always packed; a scan of 2,592 shapes (9 input × 9 output sizes, 8 row counts, 4
+   *       hints) found no error. DeiT-Ti's four linears at batch 32, 2 cores, scratch harness: 11.1
+   *       to 9.1 ms per block; DeiT-S's 33.7 to 31.4 ms.
+   *   <li>fp32: libtorch 2.10's reorder gives wrong products (relative error 0.3–0.9) for some
+   *       output sizes — in the same scan N = 96 and 1,000 at every row count and hint, N = 64 with
+   *       a batch hint of 1, none for N = 192, 384, 768 or 1,536 — so it is packed only for N a
+   *       multiple of 64 from 128 up and only if a probe product agrees with the plain weight's
+   *       ({@link #packedAgrees}; the wrong shapes were wrong at every row count). DeiT-B's four
+   *       linears at batch 1 (197 rows): 11.6 to 8.4 ms per block; DeiT-Ti's at batch 32: 17.9 to
+   *       16.5 ms.
+   * </ul>
    */
-  public static Tensor reorderLinearWeight(Tensor w) {
+  public static Tensor prepackLinearWeight(Tensor w) {
     if (!enabled()) {
       throw new IllegalStateException("oneDNN kernels are not available or switched off");
     }
-    if (w.scalar_type().intern() != torch.ScalarType.BFloat16) {
-      throw new IllegalArgumentException("only bf16 weights are reordered, got " + w.scalar_type());
+    torch.ScalarType type = w.scalar_type().intern();
+    if (type == torch.ScalarType.BFloat16) {
+      return reorder(w);
+    }
+    if (type != torch.ScalarType.Float) {
+      throw new IllegalArgumentException("fp32 or bf16 weights only, got " + type);
+    }
+    long n = w.size(0);
+    if (n % 64 != 0 || n < 128) {
+      return null;
+    }
+    Tensor packed = reorder(w);
+    return packedAgrees(w, packed) ? packed : null;
+  }
+
+  /**
+   * Whether {@link #linear} with {@code packed} reproduces the plain weight {@code w}'s product on
+   * two deterministic probe inputs (1 and 37 rows; no random numbers drawn, so a caller's seeded
+   * generator is untouched), to 1e-4 of the output's scale.
+   */
+  static boolean packedAgrees(Tensor w, Tensor packed) {
+    long k = w.size(1);
+    for (long rows : new long[] {1, 37}) {
+      Tensor x =
+          torch
+              .arange(new Scalar(rows * k))
+              .mul(new Scalar(0.37))
+              .sin()
+              .reshape(rows, k)
+              .to(w.scalar_type()); // (rows, K)
+      Tensor want = linear(x, w, null, Activation.NONE);
+      Tensor got = linear(x, packed, null, Activation.NONE);
+      double scale = want.abs().max().item_double();
+      double err = got.sub(want).abs().max().item_double();
+      if (!(err <= 1e-4 * scale + 1e-6)) { // false for NaN too
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Tensor reorder(Tensor w) { // package-private for OneDnnTest
+    if (!enabled()) {
+      throw new IllegalStateException("oneDNN kernels are not available or switched off");
     }
     IValueVector stack = new IValueVector();
     stack.push_back(new IValue(w));

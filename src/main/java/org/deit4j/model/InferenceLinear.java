@@ -12,11 +12,13 @@ import org.deit4j.engine.OneDnn.Activation;
  * A {@code nn.Linear} (optionally followed by GELU) that, when no gradient is wanted, runs as one
  * oneDNN primitive ({@link OneDnn#linear}) instead of libtorch's {@code linear} then {@code gelu}.
  *
- * <p>fp32 uses the module's parameters directly. Under bf16 autocast, bf16 copies of the weight
- * (reordered into oneDNN's blocked layout, {@link OneDnn#reorderLinearWeight}) and bias are made
- * once and cached, keyed by the parameters' storage and autograd version counters, so any in-place
- * update (an optimizer step, loading a checkpoint, an EMA copy) invalidates them. Training and
- * anything under autograd take the plain path, where the module's own parameters are used.
+ * <p>The weight is prepacked once into oneDNN's blocked layout ({@link OneDnn#prepackLinearWeight}:
+ * always in bf16, in fp32 where libtorch's packing is trusted; else the plain parameter, or its
+ * bf16 copy, is used) and cached with the bias in the working dtype, keyed by the parameters'
+ * storage and autograd version counters, so any in-place update (an optimizer step, loading a
+ * checkpoint, an EMA copy) invalidates them. An fp32 packed weight is a second copy of the layer's
+ * weight in memory. Training and anything under autograd take the plain path, where the module's
+ * own parameters are used.
  *
  * <p>Calls on one layer are serialised (the cache is shared state); libtorch's intra-op threads
  * already use every core inside each call.
@@ -42,10 +44,6 @@ final class InferenceLinear {
       return act == Activation.GELU ? torch.gelu(y) : y; // erf GELU, timm's nn.GELU()
     }
     Tensor in = x.scalar_type().intern() == type ? x : x.to(type);
-    if (type == torch.ScalarType.Float) {
-      Tensor b = linear.bias();
-      return OneDnn.linear(in, linear.weight(), b != null && b.defined() ? b : null, act);
-    }
     synchronized (this) {
       prepare(type);
       return OneDnn.linear(in, prepared, preparedBias, act);
@@ -89,8 +87,9 @@ final class InferenceLinear {
     }
     release();
     try (PointerScope own = new PointerScope()) {
-      Tensor wt = w.detach().to(type).contiguous();
-      prepared = type == torch.ScalarType.BFloat16 ? OneDnn.reorderLinearWeight(wt) : wt;
+      Tensor wt = w.detach().to(type).contiguous(); // fp32: the parameter's own storage
+      Tensor packed = OneDnn.prepackLinearWeight(wt);
+      prepared = packed != null ? packed : wt;
       prepared.retainReference();
       if (hasBias) {
         preparedBias = b.detach().to(type).contiguous();

@@ -149,6 +149,32 @@ class InferenceLinearTest {
   }
 
   @Test
+  void fp32PackedOrPlainWeightsGiveRightProductsForEveryShapeAndRowCount() {
+    // fp32 packs only where libtorch 2.10's reorder is trusted (OneDnn#prepackLinearWeight): the
+    // products must be right whichever weight a layer ends up with, including the output sizes
+    // (96, 1000) where the raw reorder is wrong.
+    long[] dims = {10, 64, 96, 192, 576, 1000};
+    long[] rows = {1, 7, 197, 408};
+    try (PointerScope s = new PointerScope();
+        NoGradGuard g = new NoGradGuard()) {
+      for (long in : dims) {
+        for (long out : dims) {
+          LinearImpl l = new LinearImpl(in, out);
+          InferenceLinear fused = new InferenceLinear(l);
+          for (long n : rows) {
+            Tensor x = torch.randn(n, in);
+            Tensor want = plain(l, x, Activation.GELU);
+            double rel =
+                Tensors.maxAbsDiff(fused.forward(x, Activation.GELU, false), want)
+                    / want.abs().max().item_double();
+            assertTrue(rel < 1e-5, in + "->" + out + " at " + n + " rows: relative " + rel);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void pathChoice() {
     try (PointerScope s = new PointerScope();
         NoGradGuard g = new NoGradGuard()) {
