@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.deit4j.engine.BlasThreads;
 import org.deit4j.engine.Engine;
+import org.deit4j.engine.OneDnn;
 import org.deit4j.engine.Scopes;
 
 /**
@@ -155,7 +156,9 @@ public final class VisionTransformer extends Module {
    */
   static <T> T singleBlasThreadForFp32Inference(Supplier<T> body) {
     boolean fp32Inference =
-        !GradMode.is_enabled() && !torch.is_autocast_enabled(torch.DeviceType.CPU);
+        !GradMode.is_enabled()
+            && !torch.is_autocast_enabled(torch.DeviceType.CPU)
+            && OneDnn.enabled(); // switched off, the linears are OpenBLAS's and need its threads
     return fp32Inference ? BlasThreads.singleThreaded(body) : body.get();
   }
 
