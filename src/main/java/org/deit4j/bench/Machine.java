@@ -33,7 +33,20 @@ public final class Machine {
         "Java " + System.getProperty("java.version"),
         NativeLibs.ENGINE_VERSION,
         allocator(),
-        blas());
+        blas(),
+        openMpWait(System.getenv("GOMP_SPINCOUNT"), System.getenv("OMP_WAIT_POLICY")));
+  }
+
+  /**
+   * How libtorch's OpenMP workers wait between parallel regions, from the environment libgomp reads
+   * at load: the launcher waits passively, except for inference verbs, where it sets a spin count
+   * (README, launcher). An explicit {@code GOMP_SPINCOUNT} wins over the policy.
+   */
+  static String openMpWait(String spinCount, String policy) {
+    if (spinCount != null && !spinCount.isBlank()) {
+      return "OpenMP spin " + spinCount.trim();
+    }
+    return "OpenMP wait " + (policy == null || policy.isBlank() ? "default" : policy.trim());
   }
 
   /**
