@@ -19,6 +19,7 @@
 #   ENGINES       which engines run [onnxruntime,pytorch,deit4j]
 #   ORT_SPINNING  ORT intra-op spinning: default, on or off [off: faster on a shared 2-core box]
 #   SKIP_TRAIN    1 = inference only [0]
+#   INFER_SPINCOUNT  GOMP_SPINCOUNT for deit4j and PyTorch inference, as deit4j's launcher sets it [100000; 0 = passive only]
 #   DEIT          the deit4j launcher to measure [this checkout's ./deit]
 #   OUT           JSON lines file [target/peers/results-<UTC time>.jsonl]
 set -euo pipefail
@@ -106,12 +107,18 @@ run_ort() {
   java -cp "$ort_dir/target/peer-onnxruntime.jar:$ort_dir/target/lib/*" org.deit4j.peers.OrtBench \
     --onnx-dir "$onnx_dir" --models "$1" --batches "$BATCHES" --threads "$THREADS" --spinning "$ORT_SPINNING" "${timing[@]}" >>"$OUT"
 }
+# Inference: deit4j's launcher spins libgomp's workers briefly for inference verbs
+# (GOMP_SPINCOUNT=100000, kept when set); the PyTorch peer, on libgomp too, gets the same.
+# INFER_SPINCOUNT=0 measures both with passive waiting only.
+INFER_SPINCOUNT="${INFER_SPINCOUNT:-100000}"
+infer_env=()
+if [ "$INFER_SPINCOUNT" != 0 ]; then infer_env=(GOMP_SPINCOUNT="$INFER_SPINCOUNT"); fi
 run_torch_infer() {
-  LD_PRELOAD="$peer_preload" "$PY" "$here/pytorch_bench.py" --mode infer --models "$1" \
+  env "${infer_env[@]}" LD_PRELOAD="$peer_preload" "$PY" "$here/pytorch_bench.py" --mode infer --models "$1" \
     --batches "$BATCHES" --threads "$THREADS" "${timing[@]}" >>"$OUT"
 }
 run_deit4j_infer() {
-  DEIT4J_THREADS="$THREADS" "$DEIT" bench infer --model "$1" --batch "$BATCHES" --dtype "${DTYPES:-fp32,bf16}" \
+  env "${infer_env[@]}" DEIT4J_THREADS="$THREADS" "$DEIT" bench infer --model "$1" --batch "$BATCHES" --dtype "${DTYPES:-fp32,bf16}" \
     --threads "$THREADS" "${timing[@]}" --json >>"$OUT"
 }
 
