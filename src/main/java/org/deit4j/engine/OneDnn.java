@@ -118,9 +118,6 @@ public final class OneDnn {
    * </ul>
    */
   public static Tensor prepackLinearWeight(Tensor w) {
-    if (!enabled()) {
-      throw new IllegalStateException("oneDNN kernels are not available or switched off");
-    }
     torch.ScalarType type = w.scalar_type().intern();
     if (type == torch.ScalarType.BFloat16) {
       return reorder(w);
@@ -162,7 +159,8 @@ public final class OneDnn {
     return true;
   }
 
-  static Tensor reorder(Tensor w) { // package-private for OneDnnTest
+  /** The raw reorder, unchecked (package-private for OneDnnTest); throws if oneDNN is off. */
+  static Tensor reorder(Tensor w) {
     if (!enabled()) {
       throw new IllegalStateException("oneDNN kernels are not available or switched off");
     }

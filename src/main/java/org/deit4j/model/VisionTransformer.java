@@ -243,7 +243,7 @@ public final class VisionTransformer extends Module {
 
   /** {@code forwardHead(forwardFeatures(x))}. */
   public Logits forward(Tensor x) {
-    return singleBlasThreadForFp32Inference(() -> forwardHead(forwardFeatures(x)));
+    return singleBlasThreadForFp32Inference(() -> forwardHead(features(x)));
   }
 
   /** Total number of parameters. */
